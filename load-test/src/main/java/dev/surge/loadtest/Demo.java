@@ -1,0 +1,241 @@
+package dev.surge.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Surge's demo: for each profile, a fresh stack, the scenario against it, then a report that puts
+ * the profiles side by side. Run by {@code ./demo}; see {@link Options} for the arguments.
+ */
+public final class Demo {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    /** The processes of the run under way, so that an interrupt (Ctrl-C, SIGTERM) still stops them. */
+    private static final AtomicReference<AutoCloseable> RUNNING_STACK = new AtomicReference<>();
+    private static final AtomicReference<AutoCloseable> RUNNING_LOAD = new AtomicReference<>();
+
+    private Demo() {
+    }
+
+    /**
+     * The demo's arguments.
+     *
+     * @param root the Surge checkout whose modules were built
+     * @param users concurrent users
+     * @param messages messages per user
+     * @param profiles profiles to run, in order
+     * @param thinkTime pause between a reply and the next message
+     * @param simulator the provider's limits and latency
+     * @param out where the report goes
+     */
+    public record Options(Path root, int users, int messages, List<Profile> profiles, Duration thinkTime,
+            SimulatorSettings simulator, Path out) {
+
+        static final String USAGE = """
+                usage: ./demo [--users N] [--messages M] [--profiles baseline,resilient] [--full]
+                              [--think-time-ms T] [--rpm R] [--tpm T] [--out DIR]
+                  --users N        concurrent users, each with one conversation (default 500)
+                  --messages M     messages each user sends, one after another (default 4)
+                  --full           the seed's scale: 500 users x 40 messages
+                  --profiles P,..  baseline (the system before the fix) and/or resilient (Surge's defaults)
+                  --think-time-ms  pause between a reply and the user's next message (default 1000)
+                  --rpm, --tpm     the simulated provider's per-key limits (default 3000 and 2000000)
+                  --out DIR        report folder (default load-test/target/surge-report)
+                """;
+
+        /** Parses the command line; throws {@link IllegalArgumentException} with the usage on bad input. */
+        public static Options parse(Path root, String... args) {
+            int users = 500;
+            int messages = 4;
+            List<Profile> profiles = List.of(Profile.BASELINE, Profile.RESILIENT);
+            Duration thinkTime = Duration.ofSeconds(1);
+            SimulatorSettings simulator = SimulatorSettings.DEFAULT;
+            Path out = root.resolve("load-test/target/surge-report");
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--full" -> {
+                        users = 500;
+                        messages = 40;
+                    }
+                    case "--users" -> users = positive(arg, value(args, ++i, arg));
+                    case "--messages" -> messages = positive(arg, value(args, ++i, arg));
+                    case "--profiles" -> profiles = parseProfiles(value(args, ++i, arg));
+                    case "--think-time-ms" -> thinkTime = Duration.ofMillis(nonNegative(arg, value(args, ++i, arg)));
+                    case "--rpm" -> simulator = new SimulatorSettings(positive(arg, value(args, ++i, arg)),
+                            simulator.tpm(), simulator.firstToken(), simulator.perToken());
+                    case "--tpm" -> simulator = new SimulatorSettings(simulator.rpm(),
+                            positive(arg, value(args, ++i, arg)), simulator.firstToken(), simulator.perToken());
+                    case "--out" -> out = Path.of(value(args, ++i, arg));
+                    case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
+                    default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
+                }
+            }
+            return new Options(root, users, messages, profiles, thinkTime, simulator, out);
+        }
+
+        private static String value(String[] args, int i, String name) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(name + " needs a value\n" + USAGE);
+            }
+            return args[i];
+        }
+
+        private static int positive(String name, String value) {
+            int n = nonNegative(name, value);
+            if (n == 0) {
+                throw new IllegalArgumentException(name + " must be at least 1\n" + USAGE);
+            }
+            return n;
+        }
+
+        private static int nonNegative(String name, String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(name + " takes a whole number, not '" + value + "'\n" + USAGE);
+        }
+
+        private static List<Profile> parseProfiles(String value) {
+            try {
+                return Arrays.stream(value.split(",")).filter(s -> !s.isBlank()).map(Profile::parse).distinct().toList();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--profiles takes baseline and/or resilient, not '" + value + "'\n" + USAGE);
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("surge.root", ".")).toAbsolutePath().normalize();
+        Options options;
+        try {
+            options = Options.parse(root, args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(Demo::stopEverything, "demo-shutdown"));
+        try {
+            run(options);
+        } catch (Exception e) {
+            Console.info("demo failed: %s", e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Runs every profile in turn and writes the report; returns the report's JSON. */
+    public static JsonNode run(Options options) throws IOException, InterruptedException {
+        Console.info("scenario: %d users x %d messages, think time %d ms; provider limits %d RPM, %d TPM",
+                options.users(), options.messages(), options.thinkTime().toMillis(),
+                options.simulator().rpm(), options.simulator().tpm());
+        Files.createDirectories(options.out());
+        List<ObjectNode> runs = new ArrayList<>();
+        for (Profile profile : options.profiles()) {
+            runs.add(runProfile(options, profile));
+        }
+        JsonNode report = Report.write(options, runs);
+        Report.printTable(runs);
+        Console.info("report: %s and %s", options.out().resolve("report.json"), options.out().resolve("report.html"));
+        return report;
+    }
+
+    private static ObjectNode runProfile(Options options, Profile profile) throws IOException, InterruptedException {
+        Path logs = options.out().resolve("logs").resolve(profile.label());
+        Console.info("== %s: starting a fresh stack", profile.label());
+        try (Stack stack = Stack.start(options.root(), profile, options.simulator(), logs);
+                UpstreamStats upstream = new UpstreamStats(stack.simulatorUrl())) {
+            RUNNING_STACK.set(stack);
+            Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
+            Files.deleteIfExists(outcomes);
+            ScenarioSettings scenario = new ScenarioSettings(stack.agentServiceUrl(), options.users(), options.messages(),
+                    options.thinkTime(), rampUp(options.users()), Duration.ofSeconds(30), Duration.ofMinutes(5), outcomes);
+
+            Console.info("== %s: %d users x %d messages", profile.label(), options.users(), options.messages());
+            upstream.startSampling();
+            long started = System.nanoTime();
+            int exit = runGatling(options, profile, scenario, logs);
+            double durationSeconds = (System.nanoTime() - started) / 1e9;
+            UpstreamStats.Sample totals = upstream.read();
+            if (!Files.isRegularFile(outcomes)) {
+                throw new IOException("the " + profile.label() + " scenario ended (exit " + exit
+                        + ") without writing its outcomes; see " + logs.resolve("gatling.log"));
+            }
+            return Report.run(profile, options, (ObjectNode) JSON.readTree(outcomes.toFile()), totals,
+                    upstream.samples(), durationSeconds, latestGatlingReport(options.out().resolve("gatling")));
+        } finally {
+            RUNNING_STACK.set(null);
+        }
+    }
+
+    private static int runGatling(Options options, Profile profile, ScenarioSettings scenario, Path logs)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        command.addAll(Arrays.asList(scenario.asSystemProperties()));
+        command.addAll(List.of("io.gatling.app.Gatling",
+                "--simulation", SurgeSimulation.class.getName(),
+                "--results-folder", options.out().resolve("gatling").toAbsolutePath().toString(),
+                "--run-description", profile.label(),
+                "--launcher", "surge-demo",
+                "--build-tool-version", "1"));
+        ManagedProcess gatling = ManagedProcess.startPiped("gatling", command, logs.resolve("gatling.log"), line -> {
+            if (line.startsWith(SurgeSimulation.PROGRESS)) {
+                Console.info("%s: %s", profile.label(), line.substring(SurgeSimulation.PROGRESS.length()));
+            }
+        });
+        RUNNING_LOAD.set(gatling);
+        try {
+            return gatling.waitFor(Duration.ofHours(3));
+        } finally {
+            RUNNING_LOAD.set(null);
+        }
+    }
+
+    /** Users arrive over a few seconds, as a crowd does, rather than in one instant. */
+    private static Duration rampUp(int users) {
+        return Duration.ofMillis(Math.min(10_000, users * 20L));
+    }
+
+    private static Path latestGatlingReport(Path results) throws IOException {
+        if (!Files.isDirectory(results)) {
+            return null;
+        }
+        try (Stream<Path> runs = Files.list(results)) {
+            return runs.filter(p -> Files.isRegularFile(p.resolve("index.html")))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()))
+                    .map(p -> p.resolve("index.html"))
+                    .orElse(null);
+        }
+    }
+
+    private static void stopEverything() {
+        for (AtomicReference<AutoCloseable> running : List.of(RUNNING_LOAD, RUNNING_STACK)) {
+            AutoCloseable closeable = running.getAndSet(null);
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.err.println("could not stop " + closeable + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+}
