@@ -1,0 +1,24 @@
+package dev.surge.agent.client;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * OpenAI chat completion request, as sent to llm-gateway.
+ *
+ * @param model       the model name
+ * @param messages    the conversation, system prompt first
+ * @param temperature sampling temperature, null for the model's default
+ * @param maxTokens   reply length cap, null for the model's default
+ * @param topP        nucleus sampling, null for the model's default
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChatCompletionRequest(
+        String model,
+        List<ChatMessage> messages,
+        Double temperature,
+        @JsonProperty("max_tokens") Integer maxTokens,
+        @JsonProperty("top_p") Double topP) {
+}

@@ -1,0 +1,52 @@
+package dev.surge.agent.client;
+
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.surge.agent.config.SurgeConfig;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.RetryWhen;
+
+/**
+ * The fault-tolerant face of llm-gateway.
+ * <p>
+ * Retry ownership: this bean retries only what it owns, the gateway unreachable and answers marked
+ * {@code x-should-retry: true} (see {@link RetryableGatewayFailure}); it gives up at once on
+ * {@code x-should-retry: false} (the gateway already spent its retries on the upstream) and on other
+ * errors. Temporal retries the activity as a whole, the gateway retries the upstream. Strategies nest
+ * as Retry(Timeout(call)): the timeout is per attempt, and the backoff starts from the retry delay.
+ * Operators tune the numbers with
+ * {@code quarkus.fault-tolerance."dev.surge.agent.client.LlmGatewayClient/complete".retry.max-retries}
+ * (and {@code .retry.delay}, {@code .exponential-backoff.max-delay}, {@code .timeout.value}); setting
+ * max-retries to 0 gives the "baseline" behaviour. A shed answer's {@code Retry-After} is not used
+ * here (the exponential backoff decides); Temporal honours it on the next activity attempt.
+ */
+@ApplicationScoped
+public class LlmGatewayClient {
+
+    private final LlmGatewayRestClient restClient;
+    private final SurgeConfig config;
+
+    public LlmGatewayClient(@RestClient LlmGatewayRestClient restClient, SurgeConfig config) {
+        this.restClient = restClient;
+        this.config = config;
+    }
+
+    /**
+     * Asks the gateway for a chat completion.
+     *
+     * @throws GatewayException when the gateway answers with an error status
+     */
+    @Retry(maxRetries = 3, delay = 1000, jitter = 0)
+    @RetryWhen(exception = RetryableGatewayFailure.class)
+    @ExponentialBackoff(factor = 2, maxDelay = 30_000)
+    @Timeout(value = 60, unit = ChronoUnit.SECONDS)
+    public ChatCompletionResponse complete(ChatCompletionRequest request) {
+        return restClient.complete("Bearer " + config.llm().gatewayApiKey().orElse(""), request);
+    }
+}

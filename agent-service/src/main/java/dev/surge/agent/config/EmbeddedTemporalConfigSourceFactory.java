@@ -1,0 +1,49 @@
+package dev.surge.agent.config;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+
+/**
+ * Runs agent-service without a Temporal cluster (dev mode, the demo): when
+ * {@code quarkus.temporal.connection.target} is not configured (or {@code surge.temporal.embedded=true}),
+ * supplies a target that points at an embedded, in-memory Temporal test server.
+ * <p>
+ * quarkus-temporal starts its workers eagerly while the application starts, so the server must be up
+ * before that: it is started when the target is first read, which happens as the runtime configuration
+ * is built, before any worker. Registered in {@code META-INF/services/io.smallrye.config.ConfigSourceFactory}.
+ */
+public class EmbeddedTemporalConfigSourceFactory implements ConfigSourceFactory {
+
+    static final String TARGET = "quarkus.temporal.connection.target";
+    static final String EMBEDDED = "surge.temporal.embedded";
+    static final String PORT = "surge.temporal.embedded-port";
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue flag = context.getValue(EMBEDDED);
+        boolean embedded = flag != null && flag.getValue() != null && !flag.getValue().isBlank()
+                ? Boolean.parseBoolean(flag.getValue().trim())
+                : !isSet(context.getValue(TARGET));
+        if (!embedded) {
+            return List.of();
+        }
+        ConfigValue port = context.getValue(PORT);
+        int preferredPort = isSet(port) ? Integer.parseInt(port.getValue().trim()) : 7233;
+        return List.of(new EmbeddedTemporalConfigSource(preferredPort));
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(EmbeddedTemporalConfigSource.ORDINAL);
+    }
+
+    private static boolean isSet(ConfigValue value) {
+        return value != null && value.getValue() != null && !value.getValue().isBlank();
+    }
+}

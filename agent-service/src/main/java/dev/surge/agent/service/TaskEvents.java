@@ -1,0 +1,106 @@
+package dev.surge.agent.service;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.surge.agent.Message;
+import dev.surge.agent.MessageStatus;
+import dev.surge.agent.Task;
+import dev.surge.agent.TaskStatus;
+import dev.surge.agent.config.SurgeConfig;
+import dev.surge.agent.workflow.ConversationView;
+
+/**
+ * Events of a task, derived by polling its workflow (status and {@code history} query) rather than
+ * from this replica's memory: a subscriber sees every change whichever replica (or worker) made it.
+ * The cost is one describe and one query per subscriber and poll interval.
+ */
+@ApplicationScoped
+public class TaskEvents {
+
+    private static final Logger LOG = Logger.getLogger(TaskEvents.class);
+
+    private final ConversationService conversations;
+    private final SurgeConfig config;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "task-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public TaskEvents(ConversationService conversations, SurgeConfig config) {
+        this.conversations = conversations;
+        this.config = config;
+    }
+
+    /**
+     * Sends the task, then each change of it, to {@code subscriber} until the task ends or the
+     * subscriber returns false (it went away).
+     *
+     * @throws ConversationException when the task does not exist
+     */
+    public void follow(String taskId, Predicate<TaskEvent> subscriber, Runnable onEnd) {
+        Task task = conversations.get(taskId);
+        Map<String, MessageStatus> seen = new HashMap<>();
+        conversations.view(taskId).messages().forEach(m -> seen.put(m.id(), m.status()));
+        if (!subscriber.test(new TaskEvent("task", task))) {
+            onEnd.run();
+            return;
+        }
+        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
+        long interval = config.conversation().streamPollInterval().toMillis();
+        poll.set(scheduler.scheduleWithFixedDelay(() -> {
+            boolean go;
+            try {
+                go = poll(taskId, seen, subscriber);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "stopped following task %s", taskId);
+                go = false;
+            }
+            if (!go) {
+                poll.get().cancel(false);
+                onEnd.run();
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS));
+    }
+
+    private boolean poll(String taskId, Map<String, MessageStatus> seen, Predicate<TaskEvent> subscriber) {
+        TaskStatus status = conversations.status(taskId);
+        ConversationView view = conversations.view(taskId);
+        for (Message message : view.messages()) {
+            MessageStatus before = seen.put(message.id(), message.status());
+            if (before != message.status() && !subscriber.test(new TaskEvent(eventName(message, before), message))) {
+                return false;
+            }
+        }
+        if (status != TaskStatus.RUNNING) {
+            subscriber.test(new TaskEvent("task.ended",
+                    new Task(taskId, view.agent(), status, view.createdAt(), view.messageCount())));
+            return false;
+        }
+        return true;
+    }
+
+    private static String eventName(Message message, MessageStatus before) {
+        if (before == null && (message.status() == MessageStatus.PENDING || Message.USER.equals(message.role()))) {
+            return "message.created";
+        }
+        return message.status() == MessageStatus.FAILED ? "message.failed" : "message.completed";
+    }
+
+    @PreDestroy
+    void stop() {
+        scheduler.shutdownNow();
+    }
+}

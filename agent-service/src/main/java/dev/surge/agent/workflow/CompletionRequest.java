@@ -1,0 +1,16 @@
+package dev.surge.agent.workflow;
+
+import java.util.List;
+
+import dev.surge.agent.GenerationParams;
+
+/**
+ * Argument of {@link LlmActivities#complete}: the activity resolves the agent's model and system
+ * prompt from configuration.
+ *
+ * @param agent    the agent name
+ * @param params   per-task generation overrides
+ * @param messages the conversation context, oldest first, ending with the new user message
+ */
+public record CompletionRequest(String agent, GenerationParams params, List<ChatTurn> messages) {
+}

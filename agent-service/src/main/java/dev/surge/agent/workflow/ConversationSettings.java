@@ -1,0 +1,16 @@
+package dev.surge.agent.workflow;
+
+/**
+ * Configuration a conversation workflow needs, captured from CDI config when the task is created and
+ * carried across continue-as-new.
+ *
+ * @param retry                 the LLM activity retry policy numbers
+ * @param activityTimeoutMillis start-to-close timeout of one LLM activity attempt
+ * @param contextMessages       how many recent messages are sent to the model as context
+ * @param maxMessagesPerRun     continue-as-new after this many messages in one run, even if Temporal
+ *                              has not suggested it yet
+ * @param maxContentLength      longest accepted user message, in characters
+ */
+public record ConversationSettings(LlmRetrySettings retry, long activityTimeoutMillis, int contextMessages,
+        int maxMessagesPerRun, int maxContentLength) {
+}

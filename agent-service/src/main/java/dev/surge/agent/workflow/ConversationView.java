@@ -1,0 +1,21 @@
+package dev.surge.agent.workflow;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.surge.agent.Message;
+
+/**
+ * What the {@code history} query returns for one run.
+ *
+ * @param taskId       the task id
+ * @param agent        the agent name
+ * @param createdAt    when the task was created
+ * @param ended        whether the conversation accepts no more messages
+ * @param messageCount messages of the whole conversation, all runs
+ * @param messages     the messages recorded by this run, in order
+ * @param priorRunIds  earlier runs, oldest first, holding the earlier messages
+ */
+public record ConversationView(String taskId, String agent, Instant createdAt, boolean ended, long messageCount,
+        List<Message> messages, List<String> priorRunIds) {
+}

@@ -1,0 +1,178 @@
+package dev.surge.agent.workflow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.surge.agent.Exchange;
+import dev.surge.agent.Message;
+import dev.surge.agent.MessageFailure;
+import dev.surge.agent.MessageStatus;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+
+/**
+ * A conversation as a long-lived workflow.
+ * <p>
+ * Messages are handled one at a time, in the order their updates were accepted (a ticket counter), so
+ * each reply sees the previous one in its context. Continue-as-new: each run keeps only its own
+ * messages; the next run receives the last {@code contextMessages} messages (for the model), the ids
+ * of the earlier runs (whose {@code history} query still answers, so the full history stays
+ * readable), and the last {@value #RECENT_EXCHANGES} exchanges (so a retried update id that Temporal
+ * no longer dedupes across runs is still answered without a second LLM call). The input therefore
+ * stays small whatever the length of the conversation.
+ */
+public class ConversationWorkflowImpl implements ConversationWorkflow {
+
+    static final int RECENT_EXCHANGES = 100;
+
+    private final ConversationInput input;
+    private final LlmActivities llm;
+    private final List<Message> messages = new ArrayList<>();
+    private final List<Message> context;
+    private final Map<String, Exchange> recent = new LinkedHashMap<>();
+    private long nextSeq;
+    private long nextTicket;
+    private long serving;
+    private boolean ended;
+
+    @WorkflowInit
+    public ConversationWorkflowImpl(ConversationInput input) {
+        this.input = input;
+        this.llm = Workflow.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMillis(input.settings().activityTimeoutMillis()))
+                .setRetryOptions(LlmRetryPolicies.retryPolicy(input.settings().retry()))
+                .build());
+        this.context = new ArrayList<>(input.context());
+        input.recentExchanges().forEach(exchange -> recent.put(exchange.userMessage().id(), exchange));
+        this.nextSeq = input.nextSeq();
+    }
+
+    @Override
+    public void run(ConversationInput input) {
+        Workflow.await(() -> ended || shouldContinueAsNew());
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        if (!ended) {
+            Workflow.continueAsNew(nextRunInput());
+        }
+    }
+
+    @Override
+    public void validateSendMessage(SendMessage message) {
+        if (recent.containsKey(message.messageId())) {
+            return;
+        }
+        if (ended) {
+            throw new IllegalStateException(MessageRejection.TASK_ENDED.message("the task has ended"));
+        }
+        if (message.content() == null || message.content().isBlank()) {
+            throw new IllegalArgumentException(MessageRejection.INVALID_CONTENT.message("content must not be empty"));
+        }
+        if (message.content().length() > input.settings().maxContentLength()) {
+            throw new IllegalArgumentException(MessageRejection.CONTENT_TOO_LONG.message(
+                    "content is longer than " + input.settings().maxContentLength() + " characters"));
+        }
+    }
+
+    @Override
+    public Exchange sendMessage(SendMessage request) {
+        Exchange known = recent.get(request.messageId());
+        if (known != null) {
+            return known;
+        }
+        Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+        Message user = new Message(request.messageId(), nextSeq++, Message.USER, request.content(),
+                MessageStatus.COMPLETED, null, now, null);
+        Message pending = new Message(request.replyId(), nextSeq++, Message.ASSISTANT, null,
+                MessageStatus.PENDING, null, now, user.id());
+        messages.add(user);
+        int replyIndex = messages.size();
+        messages.add(pending);
+
+        long ticket = nextTicket++;
+        Workflow.await(() -> serving == ticket);
+        Message reply;
+        try {
+            reply = ask(user, pending);
+        } finally {
+            serving++;
+        }
+        messages.set(replyIndex, reply);
+        if (reply.status() == MessageStatus.COMPLETED) {
+            remember(user);
+            remember(reply);
+        }
+        Exchange exchange = new Exchange(user, reply);
+        recent.put(user.id(), exchange);
+        if (recent.size() > RECENT_EXCHANGES) {
+            recent.remove(recent.keySet().iterator().next());
+        }
+        return exchange;
+    }
+
+    @Override
+    public ConversationView history() {
+        return new ConversationView(input.taskId(), input.agent(), input.createdAt(), ended, nextSeq - 1,
+                List.copyOf(messages), input.priorRunIds());
+    }
+
+    @Override
+    public void end() {
+        ended = true;
+    }
+
+    private Message ask(Message user, Message pending) {
+        List<ChatTurn> turns = new ArrayList<>();
+        context.forEach(m -> turns.add(new ChatTurn(m.role(), m.content())));
+        turns.add(new ChatTurn(Message.USER, user.content()));
+        try {
+            return pending.completed(llm.complete(new CompletionRequest(input.agent(), input.params(), turns)));
+        } catch (ActivityFailure failure) {
+            return pending.failed(reasonOf(failure));
+        }
+    }
+
+    private void remember(Message message) {
+        context.add(message);
+        while (context.size() > input.settings().contextMessages()) {
+            context.remove(0);
+        }
+    }
+
+    private boolean shouldContinueAsNew() {
+        return Workflow.getInfo().isContinueAsNewSuggested()
+                || messages.size() >= input.settings().maxMessagesPerRun();
+    }
+
+    private ConversationInput nextRunInput() {
+        List<String> runs = new ArrayList<>(input.priorRunIds());
+        runs.add(Workflow.getInfo().getRunId());
+        return new ConversationInput(input.taskId(), input.agent(), input.params(), input.createdAt(),
+                input.settings(), List.copyOf(context), runs, List.copyOf(recent.values()), nextSeq);
+    }
+
+    private static MessageFailure reasonOf(ActivityFailure failure) {
+        Throwable cause = failure.getCause();
+        if (cause instanceof ApplicationFailure app) {
+            LlmFailureDetails details = app.getDetails().getSize() == 0 ? null
+                    : app.getDetails().get(0, LlmFailureDetails.class);
+            String type = MessageFailure.REQUEST_REJECTED.equals(app.getType())
+                    || MessageFailure.UPSTREAM_CAPACITY.equals(app.getType()) ? app.getType() : MessageFailure.INTERNAL;
+            return new MessageFailure(type, app.getOriginalMessage(),
+                    details == null ? 0 : details.upstreamStatus(),
+                    details == null ? 0 : details.retryAfterSeconds());
+        }
+        if (cause instanceof TimeoutFailure) {
+            return new MessageFailure(MessageFailure.UPSTREAM_CAPACITY, "the LLM call timed out", 0, 0);
+        }
+        return new MessageFailure(MessageFailure.INTERNAL, cause == null ? failure.getMessage() : cause.getMessage(),
+                0, 0);
+    }
+}
