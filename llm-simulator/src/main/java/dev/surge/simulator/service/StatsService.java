@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counters chat requests for {@code /sim/stats} and Prometheus. A reset swaps in fresh counters; requests
+ * Counts chat requests for {@code /sim/stats} and Prometheus. A reset swaps in fresh counters; requests
  * in flight then finish on the counters they started with, so the new ones never go negative.
  * Prometheus counters are never reset: scrapers expect them to only grow.
  */

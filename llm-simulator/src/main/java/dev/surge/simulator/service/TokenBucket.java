@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
  * A bucket that holds up to one minute's allowance and refills continuously at limit/60 s.
  *
  * <p>Rejected requests may take from it too (OpenAI counts them against the limit), so the level
- * can go negative; the debt is capped at one minute's allowance, so a client that hammers is locked
- * out for at most two minutes. Not thread-safe: {@link RateLimiter} guards each key's buckets.
+ * can go negative; the debt is capped at one minute's allowance, so a client that keeps hammering
+ * waits at most a minute and one request's refill. Not thread-safe: {@link RateLimiter} guards each key's buckets.
  */
 final class TokenBucket {
 
