@@ -135,6 +135,7 @@ public class TaskResource {
 
     @POST
     @Path("{id}/cancel")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Cancel the task; a reply in flight is abandoned")
     public Response cancel(@PathParam("id") String id, @Context UriInfo uri) {
         conversations.cancel(id);
@@ -143,6 +144,7 @@ public class TaskResource {
 
     @POST
     @Path("{id}/end")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "End the task once the replies in flight are done; it becomes COMPLETED")
     public Response end(@PathParam("id") String id, @Context UriInfo uri) {
         conversations.end(id);

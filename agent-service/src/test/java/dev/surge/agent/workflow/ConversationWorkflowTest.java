@@ -47,7 +47,7 @@ class ConversationWorkflowTest {
         worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class);
         client = env.getWorkflowClient();
         llm = new ScriptedLlmActivities(env::currentTimeMillis);
-        worker.registerActivitiesImplementations(llm);
+        worker.registerActivitiesImplementations(llm.asActivities());
     }
 
     @AfterEach
