@@ -46,15 +46,25 @@ public class ReplyGenerator {
             text.append(" to \"").append(topic).append('"');
         }
         text.append(':');
-        while (text.length() < chars) {
-            text.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
-        }
-        text.setLength(chars);
-        if (natural <= maxTokens) {
-            text.setCharAt(chars - 1, '.');
+        boolean cut = natural > maxTokens;
+        if (cut) {
+            // Cut off mid-word, as a model stopped by max_tokens is.
+            while (text.length() < chars) {
+                text.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+            }
+            text.setLength(chars);
+        } else {
+            // Whole words and a full stop within the natural length.
+            String word = WORDS[random.nextInt(WORDS.length)];
+            while (text.length() + word.length() + 2 <= chars) {
+                text.append(' ').append(word);
+                word = WORDS[random.nextInt(WORDS.length)];
+            }
+            text.setLength(Math.min(text.length(), chars - 1));
+            text.append('.');
         }
         String reply = text.toString();
-        return new Reply(reply, pieces(reply), tokens(reply.length()), natural > maxTokens ? "length" : "stop");
+        return new Reply(reply, pieces(reply), tokens(reply.length()), cut ? "length" : "stop");
     }
 
     /** Tokens of {@code chars} characters: one per four, rounded up. */
