@@ -32,7 +32,10 @@ public interface GatewayConfig {
     /** Exponential backoff between retries when the upstream does not say how long to wait. */
     Backoff backoff();
 
-    /** Longest server-directed delay ({@code retry-after-ms}, {@code Retry-After}, {@code x-ratelimit-reset-*}) waited before a retry. */
+    /**
+     * Longest server-directed delay ({@code retry-after-ms}, {@code Retry-After}, {@code x-ratelimit-reset-*})
+     * waited before a retry; a longer one is waited only this long.
+     */
     @WithDefault("60s")
     Duration maxRetryAfter();
 

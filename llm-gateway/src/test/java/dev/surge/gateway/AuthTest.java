@@ -13,13 +13,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -28,17 +25,7 @@ import io.restassured.response.Response;
 /** Callers need a gateway key; the upstream key goes upstream and nowhere else. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class AuthTest {
-
-    private static final String PATH = "/v1/chat/completions";
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class AuthTest extends UpstreamStubbedTest {
 
     @Test
     void refusesCallWithoutKey() {

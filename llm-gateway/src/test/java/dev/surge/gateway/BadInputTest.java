@@ -7,12 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -21,15 +17,7 @@ import io.restassured.response.ValidatableResponse;
 /** Requests the upstream could not accept are refused here, in OpenAI's format, and never forwarded. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class BadInputTest {
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class BadInputTest extends UpstreamStubbedTest {
 
     @AfterEach
     void nothingReachedTheUpstream() {

@@ -24,7 +24,8 @@ public class BreakingUpstream implements QuarkusTestResourceLifecycleManager {
 
     /** The one event sent before the connection drops. */
     static final String FIRST_EVENT = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},"
+            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},"
             + "\"finish_reason\":null}]}\n\n";
 
     private ServerSocket server;

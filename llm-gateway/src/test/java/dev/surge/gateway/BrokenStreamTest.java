@@ -35,7 +35,8 @@ class BrokenStreamTest {
                 .POST(HttpRequest.BodyPublishers.ofString(Fixtures.STREAM_REQUEST))
                 .build();
 
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> response = http.send(request,
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode(), equalTo(200));

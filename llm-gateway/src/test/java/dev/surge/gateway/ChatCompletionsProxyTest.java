@@ -11,12 +11,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -24,17 +20,7 @@ import io.restassured.http.ContentType;
 /** The plain proxy: answers pass through unchanged; models, health and metrics are served. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class ChatCompletionsProxyTest {
-
-    private static final String PATH = "/v1/chat/completions";
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class ChatCompletionsProxyTest extends UpstreamStubbedTest {
 
     @Test
     void passesAnswerStatusBodyAndRateLimitHeadersThrough() {

@@ -47,7 +47,8 @@ public final class Fixtures {
         String role = prefix + "\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},"
                 + "\"logprobs\":null,\"finish_reason\":null}]}";
         String deltas = STREAM_DELTAS.stream()
-                .map(text -> prefix + "\"delta\":{\"content\":\"" + text + "\"},\"logprobs\":null,\"finish_reason\":null}]}")
+                .map(text -> prefix + "\"delta\":{\"content\":\"" + text + "\"},"
+                        + "\"logprobs\":null,\"finish_reason\":null}]}")
                 .map(json -> "data: " + json + "\n\n")
                 .collect(Collectors.joining());
         String finish = prefix + "\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}";

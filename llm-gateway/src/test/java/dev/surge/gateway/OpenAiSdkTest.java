@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -22,7 +21,6 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,16 +28,12 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The official OpenAI Java SDK, pointed at the gateway, works as it would against OpenAI. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class OpenAiSdkTest {
+class OpenAiSdkTest extends UpstreamStubbedTest {
 
-    private static final String PATH = "/v1/chat/completions";
     private static final ChatCompletionCreateParams PARAMS = ChatCompletionCreateParams.builder()
             .model("gpt-4o-mini")
             .addUserMessage("Say hello")
             .build();
-
-    @InjectWireMock
-    WireMockServer upstream;
 
     @TestHTTPResource("/v1")
     URI gateway;
@@ -48,7 +42,6 @@ class OpenAiSdkTest {
 
     @BeforeEach
     void setUp() {
-        upstream.resetAll();
         // No SDK retries: the gateway owns them, and the hit counts below stay exact.
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.toString()).apiKey(Fixtures.GATEWAY_KEY).maxRetries(0)
                 .build();

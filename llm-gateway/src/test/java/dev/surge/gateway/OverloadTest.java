@@ -9,21 +9,13 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.json.JsonObject;
@@ -32,26 +24,11 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 @TestProfile(TightLimitsProfile.class)
 @WithTestResource(WireMockUpstream.class)
-class OverloadTest {
-
-    private static final String PATH = "/v1/chat/completions";
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @TestHTTPResource(PATH)
-    URI chatCompletions;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class OverloadTest extends UpstreamStubbedTest {
 
     @Test
     void shedsCallsBeyondTheInFlightBoundAtOnce() throws Exception {
-        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withFixedDelay(1000)
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withFixedDelay(2000)
                 .withHeader("Content-Type", "application/json").withBody(Fixtures.COMPLETION)));
 
         CompletableFuture<HttpResponse<String>> first = send(Fixtures.CHAT_REQUEST);
@@ -76,15 +53,7 @@ class OverloadTest {
     }
 
     private CompletableFuture<HttpResponse<String>> send(String body) {
-        return http.sendAsync(request(body), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpRequest request(String body) {
-        return HttpRequest.newBuilder(chatCompletions)
-                .header("Authorization", "Bearer " + Fixtures.GATEWAY_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return http.sendAsync(gatewayRequest(body), HttpResponse.BodyHandlers.ofString());
     }
 
     private void waitUntilUpstreamReceived(int requests) {

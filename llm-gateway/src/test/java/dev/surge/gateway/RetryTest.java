@@ -18,15 +18,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -34,17 +31,7 @@ import io.restassured.http.ContentType;
 /** What the gateway retries, how long it waits, and what the caller gets when it gives up. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class RetryTest {
-
-    private static final String PATH = "/v1/chat/completions";
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void retriesRateLimitedRequestsThenSucceeds() {
@@ -99,8 +86,10 @@ class RetryTest {
 
     @Test
     void doesNotRetryBadRequest() {
-        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                .withBody(Fixtures.error("Invalid value for 'temperature'.", "invalid_request_error", "invalid_value"))));
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody(Fixtures.error("Invalid value for 'temperature'.", "invalid_request_error",
+                        "invalid_value"))));
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
                 .post(PATH)
@@ -113,7 +102,8 @@ class RetryTest {
 
     @Test
     void doesNotRetryUnauthorizedUpstream() {
-        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.error("Incorrect API key provided.", "invalid_request_error", "invalid_api_key"))));
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
@@ -126,7 +116,8 @@ class RetryTest {
 
     @Test
     void doesNotRetryInsufficientQuota() {
-        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(429)
+                .withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.error("You exceeded your current quota, please check your plan and billing details.",
                         "insufficient_quota", "insufficient_quota"))));
 
@@ -141,7 +132,8 @@ class RetryTest {
 
     @Test
     void givesUpAfterNumRetriesTellingCallerNotToRetry() {
-        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json")
                 .withBody(Fixtures.error("The server is overloaded.", "server_error", null))));
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON)

@@ -14,52 +14,31 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 
-import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Streams are relayed as they arrive, and retried only while the caller has not seen a byte. */
 @QuarkusTest
 @WithTestResource(WireMockUpstream.class)
-class StreamingTest {
-
-    private static final String PATH = "/v1/chat/completions";
-
-    @InjectWireMock
-    WireMockServer upstream;
-
-    @TestHTTPResource(PATH)
-    URI chatCompletions;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void resetUpstream() {
-        upstream.resetAll();
-    }
+class StreamingTest extends UpstreamStubbedTest {
 
     @Test
     void passesStreamChunksThroughInOrderAsTheyArrive() throws Exception {
         // Five pieces, 300 ms apart: a gateway that buffered the stream would hand them over all at once.
         upstream.stubFor(post(PATH).willReturn(sse().withChunkedDribbleDelay(5, 1500)));
 
-        HttpResponse<InputStream> response = http.send(streamRequest(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(gatewayRequest(Fixtures.STREAM_REQUEST),
+                HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode(), equalTo(200));
         assertThat(response.headers().firstValue("content-type").orElseThrow(), startsWith("text/event-stream"));
@@ -86,19 +65,12 @@ class StreamingTest {
                 .willSetStateTo("up"));
         upstream.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("up").willReturn(sse()));
 
-        HttpResponse<String> response = http.send(streamRequest(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(gatewayRequest(Fixtures.STREAM_REQUEST),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode(), equalTo(200));
         assertThat(response.body(), equalTo(Fixtures.STREAM_BODY));
         upstream.verify(2, postRequestedFor(urlEqualTo(PATH)));
-    }
-
-    private HttpRequest streamRequest() {
-        return HttpRequest.newBuilder(chatCompletions)
-                .header("Authorization", "Bearer " + Fixtures.GATEWAY_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.STREAM_REQUEST))
-                .build();
     }
 
     private static ResponseDefinitionBuilder sse() {

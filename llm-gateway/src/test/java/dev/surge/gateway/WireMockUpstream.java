@@ -12,7 +12,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Stands in for the OpenAI-compatible upstream: a WireMock server on a free port, wired in as the gateway's upstream. */
+/** Stands in for the OpenAI-compatible upstream: WireMock on a free port, wired in as the gateway's upstream. */
 public class WireMockUpstream implements QuarkusTestResourceLifecycleManager {
 
     /** The gateway's upstream key in tests: recognisable, so tests can prove it never leaks. */
