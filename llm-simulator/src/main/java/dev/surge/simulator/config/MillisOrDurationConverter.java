@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.eclipse.microprofile.config.spi.Converter;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
@@ -13,6 +14,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
  * <p>Quarkus reads a bare number as seconds, which turns {@code SURGE_SIMULATOR_LATENCY_FIRST_TOKEN=200}
  * into a 200 s wait; for latencies milliseconds are what people mean.
  */
+@RegisterForReflection
 public class MillisOrDurationConverter implements Converter<Duration> {
 
     @Override

@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -43,6 +45,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 @ApplicationScoped
 public class ChatCompletionsRoute {
 
+    private static final Logger LOG = Logger.getLogger(ChatCompletionsRoute.class);
     private static final long BODY_LIMIT_BYTES = 4L * 1024 * 1024;
     private static final String FINGERPRINT = "fp_surge_sim";
     private static final String ORGANIZATION = "org-surge-simulator";
@@ -68,7 +71,10 @@ public class ChatCompletionsRoute {
     void register(@Observes Router router) {
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
-                .handler(ctx -> new Exchange(ctx).run());
+                .handler(ctx -> {
+                    Exchange exchange = new Exchange(ctx);
+                    exchange.safely(exchange::run);
+                });
     }
 
     /** One request, from arrival to its last byte; confined to its event loop. */
@@ -291,9 +297,27 @@ public class ChatCompletionsRoute {
             timerId = vertx.setTimer(delayMillis, id -> {
                 timerId = -1;
                 if (!finished) {
-                    action.run();
+                    safely(action);
                 }
             });
+        }
+
+        /** Runs {@code action}; a bug in it becomes a 500 (or a cut stream) instead of a request left in flight. */
+        void safely(Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.error("Simulated chat completion failed", e);
+                if (finished) {
+                    return;
+                }
+                if (response.headWritten()) {
+                    cut("500");
+                } else {
+                    tracker.outcome("500");
+                    sendJson(500, ApiError.serverError(500));
+                }
+            }
         }
 
         private void sendJson(int status, Object body) {
