@@ -85,6 +85,37 @@ class RetryTest extends UpstreamStubbedTest {
     }
 
     @Test
+    void honoursRateLimitResetOfTheExhaustedLimit() {
+        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs(STARTED)
+                .willReturn(rateLimited().withHeader("x-ratelimit-remaining-requests", "0")
+                        .withHeader("x-ratelimit-reset-requests", "700ms")
+                        .withHeader("x-ratelimit-reset-tokens", "20ms"))
+                .willSetStateTo("calm"));
+        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs("calm").willReturn(completion()));
+
+        given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
+                .post(PATH)
+                .then().statusCode(200);
+
+        assertThat(gapsBetweenAttempts(2).get(0), greaterThanOrEqualTo(Duration.ofMillis(700)));
+    }
+
+    @Test
+    void endsTheCallAtItsDeadline() {
+        upstream.stubFor(post(PATH).willReturn(completion().withFixedDelay(3000)));
+
+        given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"timeout\":0.5,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")
+                .post(PATH)
+                .then().statusCode(504)
+                .header("x-should-retry", "false")
+                .body("error.code", equalTo("deadline_exceeded"));
+
+        upstream.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
     void doesNotRetryBadRequest() {
         upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
