@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,12 +34,8 @@ class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void retriesRateLimitedRequestsThenSucceeds() {
-        upstream.stubFor(post(PATH).inScenario("storm").whenScenarioStateIs(STARTED)
-                .willReturn(rateLimited()).willSetStateTo("second"));
-        upstream.stubFor(post(PATH).inScenario("storm").whenScenarioStateIs("second")
-                .willReturn(rateLimited()).willSetStateTo("calm"));
-        upstream.stubFor(post(PATH).inScenario("storm").whenScenarioStateIs("calm")
-                .willReturn(completion().withHeader("x-ratelimit-remaining-requests", "499")));
+        stubAnswersInTurn(rateLimited(), rateLimited(),
+                completion().withHeader("x-ratelimit-remaining-requests", "499"));
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"num_retries\":3,\"timeout\":30,"
@@ -56,9 +51,7 @@ class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void honoursRetryAfterSeconds() {
-        upstream.stubFor(post(PATH).inScenario("retry-after").whenScenarioStateIs(STARTED)
-                .willReturn(rateLimited().withHeader("Retry-After", "2")).willSetStateTo("calm"));
-        upstream.stubFor(post(PATH).inScenario("retry-after").whenScenarioStateIs("calm").willReturn(completion()));
+        stubAnswersInTurn(rateLimited().withHeader("Retry-After", "2"), completion());
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
                 .post(PATH)
@@ -70,11 +63,9 @@ class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void honoursRetryAfterMilliseconds() {
-        upstream.stubFor(post(PATH).inScenario("retry-after-ms").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(503).withHeader("retry-after-ms", "600")
-                        .withBody(Fixtures.error("The server is overloaded.", "server_error", null)))
-                .willSetStateTo("calm"));
-        upstream.stubFor(post(PATH).inScenario("retry-after-ms").whenScenarioStateIs("calm").willReturn(completion()));
+        stubAnswersInTurn(aResponse().withStatus(503).withHeader("retry-after-ms", "600")
+                .withBody(Fixtures.error("The server is overloaded.", "server_error", null)),
+                completion());
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
                 .post(PATH)
@@ -86,12 +77,10 @@ class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void honoursRateLimitResetOfTheExhaustedLimit() {
-        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs(STARTED)
-                .willReturn(rateLimited().withHeader("x-ratelimit-remaining-requests", "0")
-                        .withHeader("x-ratelimit-reset-requests", "700ms")
-                        .withHeader("x-ratelimit-reset-tokens", "20ms"))
-                .willSetStateTo("calm"));
-        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs("calm").willReturn(completion()));
+        stubAnswersInTurn(rateLimited().withHeader("x-ratelimit-remaining-requests", "0")
+                .withHeader("x-ratelimit-reset-requests", "700ms")
+                .withHeader("x-ratelimit-reset-tokens", "20ms"),
+                completion());
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
                 .post(PATH)
@@ -212,9 +201,7 @@ class RetryTest extends UpstreamStubbedTest {
 
     @Test
     void retriesConnectionFailures() {
-        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("up"));
-        upstream.stubFor(post(PATH).inScenario("reset").whenScenarioStateIs("up").willReturn(completion()));
+        stubAnswersInTurn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), completion());
 
         given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(Fixtures.CHAT_REQUEST)
                 .post(PATH)

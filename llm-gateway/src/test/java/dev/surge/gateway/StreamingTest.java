@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -59,11 +58,9 @@ class StreamingTest extends UpstreamStubbedTest {
 
     @Test
     void retriesStreamThatFailsBeforeItsFirstByte() throws Exception {
-        upstream.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
-                        .withBody(Fixtures.error("The server is overloaded.", "server_error", null)))
-                .willSetStateTo("up"));
-        upstream.stubFor(post(PATH).inScenario("flaky").whenScenarioStateIs("up").willReturn(sse()));
+        stubAnswersInTurn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                .withBody(Fixtures.error("The server is overloaded.", "server_error", null)),
+                sse());
 
         HttpResponse<String> response = http.send(gatewayRequest(Fixtures.STREAM_REQUEST),
                 HttpResponse.BodyHandlers.ofString());

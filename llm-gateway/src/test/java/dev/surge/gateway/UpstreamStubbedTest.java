@@ -1,5 +1,7 @@
 package dev.surge.gateway;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -7,6 +9,9 @@ import java.net.http.HttpRequest;
 import org.junit.jupiter.api.BeforeEach;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,6 +34,18 @@ abstract class UpstreamStubbedTest {
     @BeforeEach
     void resetUpstream() {
         upstream.resetAll();
+    }
+
+    /** Makes the upstream give these answers to successive calls, the last one to every call after. */
+    void stubAnswersInTurn(ResponseDefinitionBuilder... answers) {
+        for (int i = 0; i < answers.length; i++) {
+            ScenarioMappingBuilder call = post(PATH).inScenario("answers")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
+            if (i < answers.length - 1) {
+                call = call.willSetStateTo("answer " + (i + 1));
+            }
+            upstream.stubFor(call.willReturn(answers[i]));
+        }
     }
 
     /** A call to the gateway with the dev key. */
