@@ -73,6 +73,14 @@ public interface GatewayConfig {
         @WithDefault("200")
         int poolSize();
 
+        /**
+         * Whether attempts are paced to the request rate the upstream announces ({@code x-ratelimit-limit-requests},
+         * {@code -remaining-requests}) and all held back for a 429's delay, so that callers queue here instead of
+         * deepening the provider's rate-limit debt with early retries.
+         */
+        @WithDefault("true")
+        boolean pacing();
+
         /** Longest wait for a connection to the upstream to open. */
         @WithDefault("5s")
         Duration connectTimeout();

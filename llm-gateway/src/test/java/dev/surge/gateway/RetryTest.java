@@ -9,19 +9,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -221,14 +217,4 @@ class RetryTest extends UpstreamStubbedTest {
     }
 
     /** The time between consecutive upstream attempts, as WireMock logged them. */
-    private List<Duration> gapsBetweenAttempts(int expectedAttempts) {
-        List<ServeEvent> events = upstream.getAllServeEvents().stream()
-                .sorted(Comparator.comparing(event -> event.getRequest().getLoggedDate()))
-                .toList();
-        assertThat(events, hasSize(expectedAttempts));
-        return IntStream.range(1, events.size())
-                .mapToObj(i -> Duration.ofMillis(events.get(i).getRequest().getLoggedDate().getTime()
-                        - events.get(i - 1).getRequest().getLoggedDate().getTime()))
-                .toList();
-    }
 }

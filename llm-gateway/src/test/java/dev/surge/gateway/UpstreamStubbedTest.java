@@ -2,9 +2,16 @@ package dev.surge.gateway;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasSize;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.BeforeEach;
 
@@ -12,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 import dev.surge.gateway.WireMockUpstream.InjectWireMock;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,6 +54,18 @@ abstract class UpstreamStubbedTest {
             }
             upstream.stubFor(call.willReturn(answers[i]));
         }
+    }
+
+    /** The time between consecutive upstream attempts, as WireMock logged them; asserts how many there were. */
+    List<Duration> gapsBetweenAttempts(int expectedAttempts) {
+        List<ServeEvent> events = upstream.getAllServeEvents().stream()
+                .sorted(Comparator.comparing(event -> event.getRequest().getLoggedDate()))
+                .toList();
+        assertThat(events, hasSize(expectedAttempts));
+        return IntStream.range(1, events.size())
+                .mapToObj(i -> Duration.ofMillis(events.get(i).getRequest().getLoggedDate().getTime()
+                        - events.get(i - 1).getRequest().getLoggedDate().getTime()))
+                .toList();
     }
 
     /** A call to the gateway with the dev key. */

@@ -23,8 +23,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One chat completion call: waits for an in-flight slot, sends attempts upstream, waits between them, and relays
- * the answer. Everything runs on the caller's event loop; waits are Vert.x timers, so a waiting or streaming call
+ * One chat completion call: waits for an in-flight slot, sends attempts upstream when the upstream's announced
+ * rate limit has room for them, waits between them, and relays the answer. Everything runs on the caller's event loop; waits are Vert.x timers, so a waiting or streaming call
  * holds no thread.
  *
  * <p>Retries are written here rather than with SmallRye Fault Tolerance: a {@code Guard}'s retry count and
@@ -51,6 +51,7 @@ final class ChatCompletionCall {
     /** Bumped per attempt and on abort, so that callbacks of an abandoned attempt are ignored. */
     private int generation;
     private HttpClientRequest upstreamRequest;
+    private UpstreamPacer.Ticket pacing = UpstreamPacer.Ticket.GRANTED;
     private long retryTimer = -1;
     private long deadlineTimer = -1;
     private boolean holdsSlot;
@@ -83,7 +84,15 @@ final class ChatCompletionCall {
         });
     }
 
+    /** Sends the next attempt when the upstream's announced rate limit has room for it. */
     private void attempt() {
+        pacing = service.pacer.acquire(this::send);
+    }
+
+    private void send() {
+        if (finished) {
+            return;
+        }
         int attempt = ++generation;
         long attemptStart = System.nanoTime();
         service.upstream.chatCompletions(request.stream())
@@ -110,6 +119,7 @@ final class ChatCompletionCall {
     private void onUpstreamResponse(HttpClientResponse upstream, int attempt, long attemptStart) {
         service.metrics.upstreamAttempt(Integer.toString(upstream.statusCode()), since(attemptStart));
         if (upstream.statusCode() < 400) {
+            service.pacer.observe(upstream.statusCode(), upstream.headers(), null);
             relay(upstream, attempt);
             return;
         }
@@ -134,6 +144,7 @@ final class ChatCompletionCall {
     private void onErrorAnswer(int status, MultiMap headers, Buffer body) {
         Failure failure = new Failure(status, Integer.toString(status), headers, body,
                 service.retryPolicy.serverDelay(status, headers, Instant.now()).orElse(null), System.nanoTime());
+        service.pacer.observe(status, headers, failure.serverDelay());
         if (service.retryPolicy.isRetryable(status, headers, errorCode(body))) {
             retryOrGiveUp(failure);
         } else {
@@ -308,6 +319,7 @@ final class ChatCompletionCall {
         }
         finished = true;
         upstreamRequest = null;
+        pacing.cancel();
         cancelDeadline();
         if (retryTimer != -1) {
             service.vertx.cancelTimer(retryTimer);

@@ -18,6 +18,7 @@ public class ChatCompletionService {
     final UpstreamClient upstream;
     final RetryPolicy retryPolicy;
     final InFlightLimiter limiter;
+    final UpstreamPacer pacer;
     final GatewayMetrics metrics;
     final ErrorResponses errors;
     final int defaultNumRetries;
@@ -27,11 +28,12 @@ public class ChatCompletionService {
 
     @Inject
     ChatCompletionService(Vertx vertx, UpstreamClient upstream, RetryPolicy retryPolicy, InFlightLimiter limiter,
-            GatewayMetrics metrics, ErrorResponses errors, GatewayConfig config) {
+            UpstreamPacer pacer, GatewayMetrics metrics, ErrorResponses errors, GatewayConfig config) {
         this.vertx = vertx;
         this.upstream = upstream;
         this.retryPolicy = retryPolicy;
         this.limiter = limiter;
+        this.pacer = pacer;
         this.metrics = metrics;
         this.errors = errors;
         this.defaultNumRetries = config.numRetries();

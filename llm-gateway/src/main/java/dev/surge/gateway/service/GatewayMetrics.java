@@ -28,7 +28,7 @@ public class GatewayMetrics {
     private final Timer retryWait;
 
     @Inject
-    GatewayMetrics(MeterRegistry registry, GatewayConfig config, InFlightLimiter limiter) {
+    GatewayMetrics(MeterRegistry registry, GatewayConfig config, InFlightLimiter limiter, UpstreamPacer pacer) {
         this.registry = registry;
         this.models = Set.copyOf(config.models());
         this.shed = Counter.builder("surge.gateway.requests.shed")
@@ -43,6 +43,9 @@ public class GatewayMetrics {
                 .register(registry);
         Gauge.builder("surge.gateway.queued", limiter, InFlightLimiter::queued)
                 .description("Calls waiting for an in-flight slot")
+                .register(registry);
+        Gauge.builder("surge.gateway.paced", pacer, UpstreamPacer::waiting)
+                .description("Attempts waiting for room under the upstream's announced request rate")
                 .register(registry);
     }
 
