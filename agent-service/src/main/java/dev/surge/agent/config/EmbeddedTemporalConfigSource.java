@@ -20,7 +20,8 @@ final class EmbeddedTemporalConfigSource implements ConfigSource {
 
     static final int ORDINAL = 275;
     private static final Logger LOG = Logger.getLogger(EmbeddedTemporalConfigSource.class);
-    private static String target;
+    /** JVM-wide, so that a dev-mode live reload (new class loader) finds the running server again. */
+    private static final String RUNNING_TARGET = "dev.surge.agent.embedded-temporal-target";
 
     private final int preferredPort;
 
@@ -58,15 +59,20 @@ final class EmbeddedTemporalConfigSource implements ConfigSource {
         return "EmbeddedTemporal";
     }
 
-    private static synchronized String start(int preferredPort) {
-        if (target == null) {
+    private static String start(int preferredPort) {
+        synchronized (System.class) {
+            String target = System.getProperty(RUNNING_TARGET);
+            if (target != null) {
+                return target;
+            }
             int port = isFree(preferredPort) ? preferredPort : freePort();
             TestServer.createPortBoundServer(port, true);
             target = "127.0.0.1:" + port;
+            System.setProperty(RUNNING_TARGET, target);
             LOG.warnf("Temporal is EMBEDDED and IN MEMORY at %s: conversations are lost on restart. "
                     + "Set quarkus.temporal.connection.target to use a Temporal cluster.", target);
+            return target;
         }
-        return target;
     }
 
     private static boolean isFree(int port) {

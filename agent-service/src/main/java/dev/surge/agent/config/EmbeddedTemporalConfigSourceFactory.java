@@ -29,7 +29,7 @@ public class EmbeddedTemporalConfigSourceFactory implements ConfigSourceFactory 
         ConfigValue flag = context.getValue(EMBEDDED);
         boolean embedded = flag != null && flag.getValue() != null && !flag.getValue().isBlank()
                 ? Boolean.parseBoolean(flag.getValue().trim())
-                : !isSet(context.getValue(TARGET));
+                : !isConfigured(context.getValue(TARGET));
         if (!embedded) {
             return List.of();
         }
@@ -41,6 +41,14 @@ public class EmbeddedTemporalConfigSourceFactory implements ConfigSourceFactory 
     @Override
     public OptionalInt getPriority() {
         return OptionalInt.of(EmbeddedTemporalConfigSource.ORDINAL);
+    }
+
+    /**
+     * Whether someone configured the value: quarkus-temporal's own default (127.0.0.1:7233) is visible
+     * here too, from a default-values source with a negative ordinal; every user source is positive.
+     */
+    private static boolean isConfigured(ConfigValue value) {
+        return isSet(value) && value.getConfigSourceOrdinal() > 0;
     }
 
     private static boolean isSet(ConfigValue value) {

@@ -2,7 +2,6 @@ package dev.surge.agent.rest;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.surge.agent.Exchange;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessagePage;
@@ -35,8 +33,12 @@ import dev.surge.agent.service.ConversationService;
 import dev.surge.agent.service.PendingReply;
 import dev.surge.agent.service.TaskEvents;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
 
-/** The frontend API: tasks (conversations with an agent) and their messages. */
+/**
+ * The frontend API: tasks (conversations with an agent) and their messages. Methods run on worker
+ * threads (Temporal client calls block briefly); waiting for a reply does not hold a thread.
+ */
 @Path("/tasks")
 @Tag(name = "Tasks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -72,23 +74,25 @@ public class TaskResource {
     @POST
     @Path("{id}/messages")
     @Operation(summary = "Send a message; 200 with the reply once ready within the wait bound, else 202")
-    public Response send(@PathParam("id") String id, PostMessageRequest request,
+    public Uni<Response> send(@PathParam("id") String id, PostMessageRequest request,
             @Parameter(description = "Makes retries safe: the same key returns the same reply")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Parameter(description = "Seconds to wait for the reply, at most the configured bound")
             @QueryParam("wait") Integer waitSeconds,
             @Context UriInfo uri) {
+        Duration wait = waitBound(waitSeconds);
         PendingReply pending = conversations.submit(id, request == null ? null : request.content(), idempotencyKey);
-        Optional<Exchange> exchange = conversations.awaitReply(pending, waitBound(waitSeconds));
-        if (exchange.isEmpty()) {
-            return Response.accepted(new AcceptedMessage(id, pending.userMessageId(), pending.replyId()))
-                    .location(messageUri(uri, id, pending.replyId()))
-                    .build();
-        }
-        if (exchange.get().reply().status() == MessageStatus.FAILED) {
-            throw failedReply(exchange.get().reply());
-        }
-        return Response.ok(exchange.get()).build();
+        return Uni.createFrom().completionStage(conversations.replyWithin(pending, wait)).map(exchange -> {
+            if (exchange.isEmpty()) {
+                return Response.accepted(new AcceptedMessage(id, pending.userMessageId(), pending.replyId()))
+                        .location(messageUri(uri, id, pending.replyId()))
+                        .build();
+            }
+            if (exchange.get().reply().status() == MessageStatus.FAILED) {
+                throw failedReply(exchange.get().reply());
+            }
+            return Response.ok(exchange.get()).build();
+        });
     }
 
     @POST

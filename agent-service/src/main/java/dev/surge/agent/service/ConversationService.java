@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,6 +38,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
 
 /**
@@ -115,29 +118,28 @@ public class ConversationService {
         }
     }
 
-    /** Waits up to {@code wait} for the reply; empty when it is not ready by then. */
-    public Optional<Exchange> awaitReply(PendingReply pending, Duration wait) {
+    /**
+     * The reply, once ready within {@code wait}; empty when it is not ready by then. Nothing blocks
+     * while waiting: the update result is long-polled asynchronously.
+     */
+    public CompletionStage<Optional<Exchange>> replyWithin(PendingReply pending, Duration wait) {
         if (wait.isZero() || wait.isNegative()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
-        try {
-            return Optional.of(pending.handle().getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(wait.toMillis() + 1_000, TimeUnit.MILLISECONDS));
-        } catch (TimeoutException notYet) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException
-                    || e.getCause() instanceof io.temporal.client.WorkflowUpdateTimeoutOrCancelledException) {
-                return Optional.empty();
-            }
-            if (e.getCause() instanceof WorkflowUpdateException rejected) {
-                throw rejection(pending.taskId(), rejected);
-            }
-            throw new IllegalStateException("waiting for the reply failed", e.getCause());
-        }
+        return pending.handle().getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .orTimeout(wait.toMillis() + 1_000, TimeUnit.MILLISECONDS)
+                .thenApply(Optional::of)
+                .exceptionally(failure -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof TimeoutException || cause instanceof WorkflowUpdateTimeoutOrCancelledException) {
+                        return Optional.empty();
+                    }
+                    if (cause instanceof WorkflowUpdateException rejected) {
+                        throw rejection(pending.taskId(), rejected);
+                    }
+                    throw new CompletionException(cause);
+                });
     }
 
     /** Messages in order, after the message {@code after} (from the start when null), at most {@code limit}. */
