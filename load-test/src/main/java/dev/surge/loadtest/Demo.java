@@ -188,7 +188,10 @@ public final class Demo {
 
     private static int runGatling(Options options, Profile profile, ScenarioSettings scenario, Path logs)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g",
+                // What the Gatling launchers pass: its log writer reads String internals.
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path")));
         command.addAll(Arrays.asList(scenario.asSystemProperties()));
         command.addAll(List.of("io.gatling.app.Gatling",
                 "--simulation", SurgeSimulation.class.getName(),
@@ -209,9 +212,12 @@ public final class Demo {
         }
     }
 
-    /** Users arrive over a few seconds, as a crowd does, rather than in one instant. */
+    /**
+     * Users arrive over a few seconds, as a crowd does, rather than in one instant. At least a second:
+     * Gatling 3.15 injects no user at all from a ramp shorter than that.
+     */
     private static Duration rampUp(int users) {
-        return Duration.ofMillis(Math.min(10_000, users * 20L));
+        return Duration.ofMillis(Math.max(1_000, Math.min(10_000, users * 20L)));
     }
 
     private static Path latestGatlingReport(Path results) throws IOException {

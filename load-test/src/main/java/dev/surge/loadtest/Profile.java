@@ -9,11 +9,12 @@ import java.util.Map;
 enum Profile {
 
     /**
-     * The system before the fix: no retries anywhere, pools of 1000, so every burst goes straight
-     * to the provider and every 429 becomes an error for the user.
+     * The system before the fix: no retries anywhere, no pacing, pools of 1000, so every burst goes
+     * straight to the provider and every 429 becomes an error for the user.
      */
     BASELINE(
             Map.of("surge.gateway.num-retries", "0",
+                    "surge.gateway.upstream.pacing", "false",
                     "surge.gateway.upstream.pool-size", "1000",
                     "surge.gateway.max-in-flight", "1000"),
             Map.of("surge.llm.retry.maximum-attempts", "1",
