@@ -52,7 +52,7 @@ public final class Demo {
                   --full           the seed's scale: 500 users x 40 messages
                   --profiles P,..  baseline (the system before the fix) and/or resilient (Surge's defaults)
                   --think-time-ms  pause between a reply and the user's next message (default 1000)
-                  --rpm, --tpm     the simulated provider's per-key limits (default 3000 and 2000000)
+                  --rpm, --tpm     the simulated provider's per-key limits (default 1200 and 2000000)
                   --out DIR        report folder (default load-test/target/surge-report)
                 """;
 
@@ -161,9 +161,9 @@ public final class Demo {
     private static ObjectNode runProfile(Options options, Profile profile) throws IOException, InterruptedException {
         Path logs = options.out().resolve("logs").resolve(profile.label());
         Console.info("== %s: starting a fresh stack", profile.label());
-        try (Stack stack = Stack.start(options.root(), profile, options.simulator(), logs);
-                UpstreamStats upstream = new UpstreamStats(stack.simulatorUrl())) {
+        try (Stack stack = new Stack(); UpstreamStats upstream = new UpstreamStats(stack.simulatorUrl())) {
             RUNNING_STACK.set(stack);
+            stack.start(options.root(), profile, options.simulator(), logs);
             Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
             Files.deleteIfExists(outcomes);
             ScenarioSettings scenario = new ScenarioSettings(stack.agentServiceUrl(), options.users(), options.messages(),

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 record SimulatorSettings(int rpm, int tpm, Duration firstToken, Duration perToken) {
 
-    static final SimulatorSettings DEFAULT = new SimulatorSettings(3000, 2_000_000,
+    static final SimulatorSettings DEFAULT = new SimulatorSettings(1200, 2_000_000,
             Duration.ofMillis(300), Duration.ofMillis(5));
 
     Map<String, String> asConfig() {

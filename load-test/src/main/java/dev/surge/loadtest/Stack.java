@@ -27,39 +27,37 @@ final class Stack implements AutoCloseable {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private final Deque<ManagedProcess> processes = new ArrayDeque<>();
-    private final int agentPort;
-    private final int simulatorPort;
+    /** Set once stopping began (an interrupt may stop the stack while it is starting): nothing more starts. */
+    private boolean closed;
+    private final int temporalPort = freePort();
+    private final int simulatorPort = freePort();
+    private final int gatewayPort = freePort();
+    private final int agentPort = freePort();
 
-    private Stack(int agentPort, int simulatorPort) {
-        this.agentPort = agentPort;
-        this.simulatorPort = simulatorPort;
-    }
-
-    /** Starts every part for {@code profile}; on any failure stops what already started. */
-    static Stack start(Path root, Profile profile, SimulatorSettings simulator, Path logs)
+    /**
+     * Starts every part for {@code profile}, in order; on any failure stops what already started. A
+     * stack that is only half started is still stopped completely by {@link #close()}, so an
+     * interrupt during start-up leaves nothing behind.
+     */
+    void start(Path root, Profile profile, SimulatorSettings simulator, Path logs)
             throws IOException, InterruptedException {
-        int temporalPort = freePort();
-        int simulatorPort = freePort();
-        int gatewayPort = freePort();
-        int agentPort = freePort();
-        Stack stack = new Stack(agentPort, simulatorPort);
         try {
             Path agentApp = quarkusApp(root, "agent-service");
-            ManagedProcess temporal = stack.launch("temporal", List.of(JAVA, "-Xmx1g",
+            ManagedProcess temporal = launch("temporal", List.of(JAVA, "-Xmx1g",
                     "-cp", agentApp.resolve("lib/main").toString() + "/*",
                     "io.temporal.testserver.TestServer", Integer.toString(temporalPort)), logs);
             temporal.awaitPortOpen(temporalPort, START_TIMEOUT);
 
             Map<String, String> simulatorConfig = new LinkedHashMap<>(simulator.asConfig());
             simulatorConfig.put("quarkus.http.port", Integer.toString(simulatorPort));
-            stack.launchQuarkus("llm-simulator", quarkusApp(root, "llm-simulator"), simulatorConfig, logs)
+            launchQuarkus("llm-simulator", quarkusApp(root, "llm-simulator"), simulatorConfig, logs)
                     .awaitHttpReady(url(simulatorPort, "/q/health/ready"), START_TIMEOUT);
 
             Map<String, String> gatewayConfig = new LinkedHashMap<>(profile.gatewayOverrides());
             gatewayConfig.put("quarkus.http.port", Integer.toString(gatewayPort));
             gatewayConfig.put("surge.gateway.upstream.url", url(simulatorPort, "/v1"));
             gatewayConfig.put("surge.gateway.api-keys", DEMO_GATEWAY_KEY);
-            stack.launchQuarkus("llm-gateway", quarkusApp(root, "llm-gateway"), gatewayConfig, logs)
+            launchQuarkus("llm-gateway", quarkusApp(root, "llm-gateway"), gatewayConfig, logs)
                     .awaitHttpReady(url(gatewayPort, "/q/health/ready"), START_TIMEOUT);
 
             Map<String, String> agentConfig = new LinkedHashMap<>(profile.agentServiceOverrides());
@@ -67,11 +65,10 @@ final class Stack implements AutoCloseable {
             agentConfig.put("quarkus.temporal.connection.target", "127.0.0.1:" + temporalPort);
             agentConfig.put("quarkus.rest-client.llm-gateway.url", url(gatewayPort, ""));
             agentConfig.put("surge.llm.gateway-api-key", DEMO_GATEWAY_KEY);
-            stack.launchQuarkus("agent-service", agentApp, agentConfig, logs)
+            launchQuarkus("agent-service", agentApp, agentConfig, logs)
                     .awaitHttpReady(url(agentPort, "/q/health/ready"), START_TIMEOUT);
-            return stack;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            stack.close();
+            close();
             throw e;
         }
     }
@@ -93,9 +90,14 @@ final class Stack implements AutoCloseable {
     }
 
     private ManagedProcess launch(String name, List<String> command, Path logs) throws IOException {
-        ManagedProcess process = ManagedProcess.start(name, command, logs.resolve(name + ".log"));
-        processes.push(process);
-        return process;
+        synchronized (processes) {
+            if (closed) {
+                throw new IOException("the stack is stopping; " + name + " was not started");
+            }
+            ManagedProcess process = ManagedProcess.start(name, command, logs.resolve(name + ".log"));
+            processes.push(process);
+            return process;
+        }
     }
 
     private static Path quarkusApp(Path root, String module) {
@@ -120,10 +122,20 @@ final class Stack implements AutoCloseable {
         }
     }
 
+    /** Stops every process started so far, newest first; safe to call from a shutdown hook, and twice. */
     @Override
     public void close() {
-        while (!processes.isEmpty()) {
-            ManagedProcess process = processes.pop();
+        synchronized (processes) {
+            closed = true;
+        }
+        while (true) {
+            ManagedProcess process;
+            synchronized (processes) {
+                process = processes.poll();
+            }
+            if (process == null) {
+                return;
+            }
             process.close();
             Console.info("stopped %s (pid %d)", process.name(), process.pid());
         }
