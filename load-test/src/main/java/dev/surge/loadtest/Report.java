@@ -195,8 +195,9 @@ final class Report {
         html.append("</table><div class=\"charts\">");
         html.append(Svg.lines("Failed messages over time (cumulative)", "seconds since start", "failed messages", failures));
         html.append(Svg.lines("Upstream 429s over time (cumulative)", "seconds since start", "429 answers", rateLimited));
-        html.append(Svg.bars("Message latency percentiles", "milliseconds", List.of("p50", "p95", "p99", "max"), latency));
-        html.append(Svg.bars("Messages by outcome", "messages", profiles, outcome));
+        html.append(Svg.bars("Message latency percentiles", "milliseconds", List.of("p50", "p95", "p99", "max"), latency,
+                Svg.PALETTE));
+        html.append(Svg.bars("Messages by outcome", "messages", profiles, outcome, Svg.GOOD_FIRST));
         html.append("</div><p>Latency is per message as the frontend saw it: from the POST to the reply "
                 + "(or to the failure), polls included. Amplification is upstream requests per message.</p>"
                 + "<p>Raw figures: <a href=\"report.json\">report.json</a>.</p></body></html>\n");

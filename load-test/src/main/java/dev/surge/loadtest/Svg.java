@@ -11,13 +11,16 @@ import java.util.Map;
  */
 final class Svg {
 
+    /** Series colours in order: the first profile (baseline) red, the second (resilient) green. */
     static final List<String> PALETTE = List.of("#d9534f", "#2b8a3e", "#1c7ed6", "#f08c00");
+    /** For charts whose first series is the good outcome. */
+    static final List<String> GOOD_FIRST = List.of("#2b8a3e", "#d9534f", "#1c7ed6", "#f08c00");
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 300;
     private static final int LEFT = 60;
     private static final int RIGHT = 20;
-    private static final int TOP = 30;
+    private static final int TOP = 44;
     private static final int BOTTOM = 45;
 
     private Svg() {
@@ -51,8 +54,9 @@ final class Svg {
         return svg.append("</svg>").toString();
     }
 
-    /** Grouped bars: for each category, one bar per series. */
-    static String bars(String title, String yLabel, List<String> categories, Map<String, List<Double>> series) {
+    /** Grouped bars: for each category, one bar per series, coloured from {@code palette} in series order. */
+    static String bars(String title, String yLabel, List<String> categories, Map<String, List<Double>> series,
+            List<String> palette) {
         double maxY = 1;
         for (List<Double> values : series.values()) {
             for (double v : values) {
@@ -70,7 +74,7 @@ final class Svg {
                 double top = y(v, maxY);
                 svg.append(String.format(Locale.ROOT,
                         "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
-                        groupX + s * barWidth, top, barWidth - 2, HEIGHT - BOTTOM - top, PALETTE.get(s % PALETTE.size()),
+                        groupX + s * barWidth, top, barWidth - 2, HEIGHT - BOTTOM - top, palette.get(s % palette.size()),
                         fmt(v)));
                 svg.append(String.format(Locale.ROOT,
                         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
@@ -82,7 +86,7 @@ final class Svg {
         }
         int i = 0;
         for (String name : series.keySet()) {
-            legend(svg, i, name, PALETTE.get(i % PALETTE.size()));
+            legend(svg, i, name, palette.get(i % palette.size()));
             i++;
         }
         return svg.append("</svg>").toString();
@@ -118,9 +122,10 @@ final class Svg {
         return svg;
     }
 
+    /** Legend entries side by side under the title, clear of the plot. */
     private static void legend(StringBuilder svg, int index, String name, String color) {
-        int lx = WIDTH - RIGHT - 120;
-        int ly = TOP + 4 + index * 16;
+        int lx = LEFT + index * 110;
+        int ly = 26;
         svg.append(String.format(Locale.ROOT,
                 "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>",
                 lx, ly, color, lx + 14, ly + 9, escape(name)));
