@@ -15,12 +15,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
@@ -49,11 +53,13 @@ public class TaskResource {
     private final ConversationService conversations;
     private final TaskEvents events;
     private final SurgeConfig config;
+    private final ObjectMapper json;
 
-    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config) {
+    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json) {
         this.conversations = conversations;
         this.events = events;
         this.config = config;
+        this.json = json;
     }
 
     @POST
@@ -102,20 +108,16 @@ public class TaskResource {
     public void sendStreaming(@PathParam("id") String id, PostMessageRequest request,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context SseEventSink sink, @Context Sse sse) {
         PendingReply pending = conversations.submit(id, request == null ? null : request.content(), idempotencyKey);
-        sink.send(sse.newEventBuilder().name("accepted").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(new AcceptedMessage(id, pending.userMessageId(), pending.replyId())).build());
+        sink.send(event(sse, "accepted", new AcceptedMessage(id, pending.userMessageId(), pending.replyId())));
         pending.handle().getResultAsync().whenComplete((exchange, error) -> {
             if (error == null && exchange.reply().status() == MessageStatus.COMPLETED) {
-                sink.send(sse.newEventBuilder().name("completed").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(exchange).build());
+                sink.send(event(sse, "completed", exchange));
             } else {
                 ProblemException problem = error == null ? failedReply(exchange.reply())
                         : new ProblemException(502, ProblemMappers.TYPE_BASE + "reply-failed", "Reply failed",
                                 error.getMessage(), pending.replyId(), 0);
-                sink.send(sse.newEventBuilder().name("failed").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(new Problem(problem.type(), problem.title(), problem.status(), problem.getMessage(),
-                                "/tasks/" + id + "/messages", problem.messageId()))
-                        .build());
+                sink.send(event(sse, "failed", new Problem(problem.type(), problem.title(), problem.status(),
+                        problem.getMessage(), "/tasks/" + id + "/messages", problem.messageId())));
             }
             sink.close();
         });
@@ -165,10 +167,21 @@ public class TaskResource {
             if (sink.isClosed()) {
                 return false;
             }
-            sink.send(sse.newEventBuilder().name(event.name()).mediaType(MediaType.APPLICATION_JSON_TYPE)
-                    .data(event.data()).build());
+            sink.send(event(sse, event.name(), event.data()));
             return true;
         }, sink::close);
+    }
+
+    /**
+     * An SSE event whose data is the JSON of {@code data}. Serialised here: an event given a media type is
+     * written with an extra {@code content-type:} field, which is no part of the SSE format.
+     */
+    private OutboundSseEvent event(Sse sse, String name, Object data) {
+        try {
+            return sse.newEventBuilder().name(name).data(json.writeValueAsString(data)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the " + name + " event", e);
+        }
     }
 
     private Duration waitBound(Integer waitSeconds) {

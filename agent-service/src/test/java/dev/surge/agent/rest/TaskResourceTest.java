@@ -223,6 +223,9 @@ class TaskResourceTest {
         assertTrue(events.indexOf("event:accepted") >= 0, events);
         assertTrue(events.indexOf("event:completed") > events.indexOf("event:accepted"), events);
         assertTrue(events.contains("streamed"), events);
+        // Each event is event: and data: lines only, its data one JSON document.
+        assertTrue(events.lines().allMatch(line -> line.isEmpty() || line.startsWith("event:")
+                || line.startsWith("data:{")), events);
     }
 
     @Test
