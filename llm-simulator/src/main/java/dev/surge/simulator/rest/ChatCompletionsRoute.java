@@ -30,6 +30,7 @@ import dev.surge.simulator.service.ReplyGenerator.Reply;
 import dev.surge.simulator.service.SettingsService;
 import dev.surge.simulator.service.StatsService;
 import dev.surge.simulator.service.StatsService.Tracker;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -88,6 +89,8 @@ public class ChatCompletionsRoute {
         private final Tracker tracker;
         private long timerId = -1;
         private boolean finished;
+        /** The last chunk written, so that a cut comes after what was sent reached the socket. */
+        private Future<Void> lastWrite = Future.succeededFuture();
 
         Exchange(RoutingContext ctx) {
             this.ctx = ctx;
@@ -254,7 +257,7 @@ public class ChatCompletionsRoute {
                 return;
             }
             ChatCompletionChunk chunk = chunks.get(index);
-            response.write(Buffer.buffer("data: ").appendBuffer(json(chunk)).appendString("\n\n"));
+            lastWrite = response.write(Buffer.buffer("data: ").appendBuffer(json(chunk)).appendString("\n\n"));
             String content = chunk.choices().isEmpty() ? null : chunk.choices().get(0).delta().content();
             long delay = content == null || content.isEmpty() ? 0
                     : jittered(config.latency().perTokenMs() * ReplyGenerator.tokens(content.strip().length()));
@@ -327,10 +330,15 @@ public class ChatCompletionsRoute {
         }
 
         /** Closes the connection without an answer (or mid-stream), the way a crashing upstream does. */
+        /**
+         * Drops the connection without an answer or the rest of a stream. Closing only once the chunks already
+         * written were flushed: a close in the same event-loop turn could discard them, and a real broken stream
+         * delivers what was sent before it broke.
+         */
         private void cut(String outcome) {
             tracker.outcome(outcome);
             finished = true;
-            ctx.request().connection().close();
+            lastWrite.onComplete(written -> ctx.request().connection().close());
             tracker.end();
         }
 
