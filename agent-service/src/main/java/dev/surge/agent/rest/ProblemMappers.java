@@ -6,6 +6,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.surge.agent.service.ConversationException;
@@ -34,9 +36,23 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (causedByJson(e)) {
+            return problem(new ProblemException(400, TYPE_BASE + "invalid-request", "Invalid request",
+                    "the request body is not valid JSON for this endpoint", null, 0), uri);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         return problem(new ProblemException(status.getStatusCode(), "about:blank", status.getReasonPhrase(),
                 e.getMessage(), null, 0), uri);
+    }
+
+    /** A body Jackson could not read: malformed JSON, or a value of the wrong type. */
+    private static boolean causedByJson(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ServerExceptionMapper

@@ -284,6 +284,10 @@ class TaskResourceTest {
         given().contentType(ContentType.JSON).body("{\"agent\":\"nobody\"}")
                 .when().post("/tasks")
                 .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
+        given().contentType(ContentType.JSON).body("{\"content\":")
+                .when().post("/tasks/{id}/messages", task)
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("title", equalTo("Invalid request"))
+                .body("detail", containsString("not valid JSON"));
     }
 
     @Test
