@@ -88,7 +88,6 @@ public final class Demo {
                     case "--tpm" -> simulator = new SimulatorSettings(simulator.rpm(),
                             positive(arg, value(args, ++i, arg)), simulator.firstToken(), simulator.perToken());
                     case "--out" -> out = Path.of(value(args, ++i, arg));
-                    case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
             }
@@ -133,6 +132,10 @@ public final class Demo {
 
     public static void main(String[] args) {
         Path root = Path.of(System.getProperty("surge.root", ".")).toAbsolutePath().normalize();
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.print(Options.USAGE);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(root, args);
