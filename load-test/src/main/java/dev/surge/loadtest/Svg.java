@@ -103,13 +103,14 @@ final class Svg {
         svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
                 LEFT, TOP, LEFT, HEIGHT - BOTTOM));
         for (int t = 0; t <= 4; t++) {
-            double v = maxY * t / 4;
+            // Whole numbers once the scale is large: decimals there only crowd the axis.
+            double v = maxY > 100 ? Math.round(maxY * t / 4) : maxY * t / 4;
             svg.append(String.format(Locale.ROOT,
                     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
                             + "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%s</text>",
                     LEFT, y(v, maxY), WIDTH - RIGHT, y(v, maxY), LEFT - 4, y(v, maxY) + 3, fmt(v)));
             if (maxX > 0) {
-                double xv = maxX * t / 4;
+                double xv = maxX > 100 ? Math.round(maxX * t / 4) : maxX * t / 4;
                 svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
                         x(xv, maxX), HEIGHT - BOTTOM + 14, fmt(xv)));
             }
