@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param temperature sampling temperature, null for the model's default
  * @param maxTokens   reply length cap, null for the model's default
  * @param topP        nucleus sampling, null for the model's default
+ * @param timeout     seconds llm-gateway may spend on the call, its retries included (a gateway field, not
+ *                    forwarded upstream)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionRequest(
@@ -20,5 +22,6 @@ public record ChatCompletionRequest(
         List<ChatMessage> messages,
         Double temperature,
         @JsonProperty("max_tokens") Integer maxTokens,
-        @JsonProperty("top_p") Double topP) {
+        @JsonProperty("top_p") Double topP,
+        Long timeout) {
 }

@@ -57,6 +57,15 @@ public interface SurgeConfig {
         /** The gateway API key sent as {@code Authorization: Bearer} (env {@code SURGE_LLM_GATEWAY_API_KEY}). */
         Optional<String> gatewayApiKey();
 
+        /**
+         * Sent as the gateway's {@code timeout}: the gateway bounds its upstream retries and waits by it and, rather
+         * than start a wait that would overrun it, answers at once with the last upstream status and its
+         * {@code Retry-After}. Keep it below the REST client's per-attempt {@code @Timeout} (60 s), so that the
+         * gateway, which owns upstream retries, ends the call with its reason instead of being cut off.
+         */
+        @WithDefault("55s")
+        Duration gatewayDeadline();
+
         /** Start-to-close timeout of one LLM activity attempt (covers the REST client's own retries). */
         @WithDefault("5m")
         Duration activityTimeout();

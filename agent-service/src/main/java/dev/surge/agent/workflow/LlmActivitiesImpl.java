@@ -31,10 +31,12 @@ public class LlmActivitiesImpl implements LlmActivities {
 
     private final LlmGatewayClient gateway;
     private final SurgeConfig config;
+    private final Duration gatewayDeadline;
 
     public LlmActivitiesImpl(LlmGatewayClient gateway, SurgeConfig config) {
         this.gateway = gateway;
         this.config = config;
+        this.gatewayDeadline = config.llm().gatewayDeadline();
     }
 
     @Override
@@ -79,7 +81,7 @@ public class LlmActivitiesImpl implements LlmActivities {
         return ApplicationFailure.newFailureWithCause(e.getMessage(), MessageFailure.UPSTREAM_CAPACITY, e, details);
     }
 
-    private static ChatCompletionRequest toChatRequest(SurgeConfig.Agent agent, CompletionRequest request) {
+    private ChatCompletionRequest toChatRequest(SurgeConfig.Agent agent, CompletionRequest request) {
         List<ChatMessage> messages = new ArrayList<>();
         agent.systemPrompt().ifPresent(prompt -> messages.add(new ChatMessage("system", prompt)));
         request.messages().forEach(turn -> messages.add(new ChatMessage(turn.role(), turn.content())));
@@ -88,6 +90,7 @@ public class LlmActivitiesImpl implements LlmActivities {
                 params.temperature() != null ? params.temperature() : agent.temperature().orElse(null),
                 params.maxTokens() != null ? params.maxTokens()
                         : agent.maxTokens().isPresent() ? Integer.valueOf(agent.maxTokens().getAsInt()) : null,
-                params.topP() != null ? params.topP() : agent.topP().orElse(null));
+                params.topP() != null ? params.topP() : agent.topP().orElse(null),
+                Math.max(1, gatewayDeadline.toSeconds()));
     }
 }

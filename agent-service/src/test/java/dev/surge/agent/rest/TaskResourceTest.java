@@ -80,6 +80,8 @@ class TaskResourceTest {
                 .withHeader("Authorization", WireMock.equalTo("Bearer sk-surge-dev"))
                 .withRequestBody(matchingJsonPath("$.model", WireMock.equalTo("gpt-4o-mini")))
                 .withRequestBody(matchingJsonPath("$.messages[0].role", WireMock.equalTo("system")))
+                // The gateway's deadline, inside this client's 60 s per-attempt timeout.
+                .withRequestBody(matchingJsonPath("$.timeout", WireMock.equalTo("55")))
                 .withRequestBody(containing("marker-order")));
 
         List<String> ids = given().when().get("/tasks/{id}/messages", task)
