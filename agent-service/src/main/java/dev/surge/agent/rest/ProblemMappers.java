@@ -6,9 +6,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.surge.agent.service.ConversationException;
 
