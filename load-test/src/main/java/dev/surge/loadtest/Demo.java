@@ -84,10 +84,8 @@ public final class Demo {
                     case "--messages" -> messages = positive(arg, value(args, ++i, arg));
                     case "--profiles" -> profiles = parseProfiles(value(args, ++i, arg));
                     case "--think-time-ms" -> thinkTime = Duration.ofMillis(nonNegative(arg, value(args, ++i, arg)));
-                    case "--rpm" -> simulator = new SimulatorSettings(positive(arg, value(args, ++i, arg)),
-                            simulator.tpm(), simulator.firstToken(), simulator.perToken());
-                    case "--tpm" -> simulator = new SimulatorSettings(simulator.rpm(),
-                            positive(arg, value(args, ++i, arg)), simulator.firstToken(), simulator.perToken());
+                    case "--rpm" -> simulator = simulator.withRpm(positive(arg, value(args, ++i, arg)));
+                    case "--tpm" -> simulator = simulator.withTpm(positive(arg, value(args, ++i, arg)));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * What each message came to, as the frontend saw it: the final HTTP status and the time from the
  * POST to the reply (or to the failure). Gatling's own statistics are per request; a message may
- * take a POST and several polls, so the per-message view is recorded here.
+ * take several POSTs (one per 202), so the per-message view is recorded here.
  *
  * <p>Called from Gatling's event loops, hence the concurrent structures.
  */

@@ -200,7 +200,7 @@ final class Report {
                 Svg.PALETTE));
         html.append(Svg.bars("Messages by outcome", "messages", profiles, outcome, Svg.GOOD_FIRST));
         html.append("</div><p>Latency is per message as the frontend saw it: from the POST to the reply "
-                + "(or to the failure), polls included. Amplification is upstream requests per message.</p>"
+                + "(or to the failure), repeated POSTs after a 202 included. Amplification is upstream requests per message.</p>"
                 + "<p>Raw figures: <a href=\"report.json\">report.json</a>.</p></body></html>\n");
         return html.toString();
     }

@@ -13,11 +13,12 @@ import java.time.Duration;
  * @param thinkTime the pause between a reply and the user's next message
  * @param rampUp the time over which users arrive
  * @param replyWait how long one POST may wait for its reply before agent-service answers 202
- * @param pollLimit how long a user keeps polling an accepted (202) message before counting it failed
+ * @param patience how long a user keeps asking for one reply (re-sending its POST after each 202) before
+ *     counting it failed
  * @param outcomes the file the simulation writes its per-message outcomes to
  */
 public record ScenarioSettings(String baseUrl, int users, int messagesPerUser, Duration thinkTime,
-        Duration rampUp, Duration replyWait, Duration pollLimit, Path outcomes) {
+        Duration rampUp, Duration replyWait, Duration patience, Path outcomes) {
 
     static final String PREFIX = "surge.load.";
 
@@ -30,7 +31,7 @@ public record ScenarioSettings(String baseUrl, int users, int messagesPerUser, D
                 "-D" + PREFIX + "think-time-ms=" + thinkTime.toMillis(),
                 "-D" + PREFIX + "ramp-up-ms=" + rampUp.toMillis(),
                 "-D" + PREFIX + "reply-wait-ms=" + replyWait.toMillis(),
-                "-D" + PREFIX + "poll-limit-ms=" + pollLimit.toMillis(),
+                "-D" + PREFIX + "patience-ms=" + patience.toMillis(),
                 "-D" + PREFIX + "outcomes=" + outcomes.toAbsolutePath(),
         };
     }
@@ -44,7 +45,7 @@ public record ScenarioSettings(String baseUrl, int users, int messagesPerUser, D
                 Duration.ofMillis(Long.getLong(PREFIX + "think-time-ms", 1000)),
                 Duration.ofMillis(Long.getLong(PREFIX + "ramp-up-ms", 5000)),
                 Duration.ofMillis(Long.getLong(PREFIX + "reply-wait-ms", 30_000)),
-                Duration.ofMillis(Long.getLong(PREFIX + "poll-limit-ms", 300_000)),
+                Duration.ofMillis(Long.getLong(PREFIX + "patience-ms", 1_800_000)),
                 Path.of(System.getProperty(PREFIX + "outcomes", "target/outcomes.json")));
     }
 }

@@ -19,6 +19,14 @@ record SimulatorSettings(int rpm, int tpm, Duration firstToken, Duration perToke
     static final SimulatorSettings DEFAULT = new SimulatorSettings(1200, 2_000_000,
             Duration.ofMillis(300), Duration.ofMillis(5));
 
+    SimulatorSettings withRpm(int requestsPerMinute) {
+        return new SimulatorSettings(requestsPerMinute, tpm, firstToken, perToken);
+    }
+
+    SimulatorSettings withTpm(int tokensPerMinute) {
+        return new SimulatorSettings(rpm, tokensPerMinute, firstToken, perToken);
+    }
+
     Map<String, String> asConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("surge.simulator.rpm", Integer.toString(rpm));

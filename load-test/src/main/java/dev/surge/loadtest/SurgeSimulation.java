@@ -80,14 +80,14 @@ public class SurgeSimulation extends Simulation {
     {
         setUp(users.injectOpen(rampUsers(SETTINGS.users()).during(SETTINGS.rampUp())))
                 .protocols(httpProtocol)
-                // Bounded in time whatever happens: every user's messages plus generous polling.
-                .maxDuration(SETTINGS.pollLimit().multipliedBy(2)
+                // Bounded in time whatever happens: every user's messages plus the patience for slow replies.
+                .maxDuration(SETTINGS.patience().multipliedBy(2)
                         .plus(SETTINGS.thinkTime().plus(SETTINGS.replyWait()).multipliedBy(SETTINGS.messagesPerUser())));
     }
 
     private static boolean stillPending(Session session) {
         return session.getInt("status") == 202
-                && System.nanoTime() - session.getLong("sentAt") < SETTINGS.pollLimit().toNanos();
+                && System.nanoTime() - session.getLong("sentAt") < SETTINGS.patience().toNanos();
     }
 
     /** Lines starting with this are echoed by the launcher as progress. */
