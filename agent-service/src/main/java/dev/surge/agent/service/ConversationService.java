@@ -79,8 +79,11 @@ public class ConversationService {
 
     /** The task with its current status. */
     public Task get(String taskId) {
-        TaskStatus status = status(taskId);
-        ConversationView view = view(taskId);
+        return task(taskId, status(taskId), view(taskId));
+    }
+
+    /** The task as its workflow's status and current run's view describe it. */
+    public static Task task(String taskId, TaskStatus status, ConversationView view) {
         return new Task(taskId, view.agent(), status, view.createdAt(), view.messageCount());
     }
 
@@ -97,9 +100,6 @@ public class ConversationService {
             throw new ConversationException(Reason.CONTENT_TOO_LONG,
                     "content is longer than " + config.messages().maxContentLength() + " characters");
         }
-        if (status(taskId) != TaskStatus.RUNNING) {
-            throw new ConversationException(Reason.TASK_ENDED, "task " + taskId + " has ended");
-        }
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString()
                 : idempotencyKey;
         SendMessage message = new SendMessage(messageId(taskId, key, "user"), messageId(taskId, key, "reply"),
@@ -114,6 +114,9 @@ public class ConversationService {
         } catch (WorkflowUpdateException rejected) {
             throw rejection(taskId, rejected);
         } catch (WorkflowNotFoundException gone) {
+            // No running workflow: either the task never existed (status answers 404) or it has ended. Asked only
+            // here, not before every update, to keep a message's hot path at one call to Temporal.
+            status(taskId);
             throw new ConversationException(Reason.TASK_ENDED, "task " + taskId + " has ended");
         }
     }
@@ -149,24 +152,48 @@ public class ConversationService {
             throw new ConversationException(Reason.INVALID_REQUEST,
                     "limit must be between 1 and " + config.messages().maxPageSize());
         }
-        List<Message> all = new ArrayList<>();
         ConversationView current = view(taskId);
         boolean fromStart = after == null || after.isBlank();
-        int start = fromStart ? (current.priorRunIds().isEmpty() ? 0 : -1) : indexAfter(current.messages(), after);
-        if (start < 0) {
-            for (String runId : current.priorRunIds()) {
-                all.addAll(runView(taskId, runId).messages());
-            }
-            all.addAll(current.messages());
-            start = fromStart ? 0 : indexAfter(all, after);
-            if (start < 0) {
-                throw new ConversationException(Reason.INVALID_REQUEST, "unknown message '" + after + "'");
-            }
-        } else {
-            all = current.messages();
+        int inCurrent = fromStart ? (current.priorRunIds().isEmpty() ? 0 : -1) : indexAfter(current.messages(), after);
+        if (inCurrent >= 0) {
+            return page(current.messages().subList(inCurrent, current.messages().size()), size);
         }
-        int end = Math.min(all.size(), start + size);
-        return new MessagePage(List.copyOf(all.subList(start, end)), end < all.size());
+        // The page starts in an earlier run: read the runs oldest first, and only until the page is full (one more
+        // message tells whether there is more), since each query of a closed run replays that run's history.
+        List<Message> page = new ArrayList<>();
+        boolean collecting = fromStart;
+        for (String runId : current.priorRunIds()) {
+            collecting = collect(runView(taskId, runId).messages(), after, collecting, page, size + 1);
+            if (page.size() > size) {
+                return page(page, size);
+            }
+        }
+        if (!collecting) {
+            throw new ConversationException(Reason.INVALID_REQUEST, "unknown message '" + after + "'");
+        }
+        collect(current.messages(), after, true, page, size + 1);
+        return page(page, size);
+    }
+
+    /**
+     * Adds {@code messages} to {@code page} up to {@code max}, starting after the message {@code after} unless
+     * already {@code collecting}; returns whether collecting is under way at the end.
+     */
+    private static boolean collect(List<Message> messages, String after, boolean collecting, List<Message> page,
+            int max) {
+        for (Message message : messages) {
+            if (collecting && page.size() < max) {
+                page.add(message);
+            } else if (!collecting && message.id().equals(after)) {
+                collecting = true;
+            }
+        }
+        return collecting;
+    }
+
+    private static MessagePage page(List<Message> messages, int size) {
+        return new MessagePage(List.copyOf(messages.subList(0, Math.min(size, messages.size()))),
+                messages.size() > size);
     }
 
     /** One message, looked up in the current run first, then in earlier runs, newest first. */
@@ -204,11 +231,6 @@ public class ConversationService {
             };
         } catch (WorkflowNotFoundException e) {
             throw notFound(taskId);
-        } catch (io.temporal.client.WorkflowServiceException e) {
-            if (isNotFound(e)) {
-                throw notFound(taskId);
-            }
-            throw e;
         }
     }
 
@@ -255,16 +277,6 @@ public class ConversationService {
         }
         return new ConversationException(Reason.TASK_ENDED, "task " + taskId + " did not accept the message"
                 + (message == null ? "" : ": " + message));
-    }
-
-    private static boolean isNotFound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof io.grpc.StatusRuntimeException grpc
-                    && grpc.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static ConversationException notFound(String taskId) {

@@ -51,9 +51,10 @@ public class TaskEvents {
      * @throws ConversationException when the task does not exist
      */
     public void follow(String taskId, Predicate<TaskEvent> subscriber, Runnable onEnd) {
-        Task task = conversations.get(taskId);
+        ConversationView view = conversations.view(taskId);
+        Task task = ConversationService.task(taskId, conversations.status(taskId), view);
         Map<String, MessageStatus> seen = new HashMap<>();
-        conversations.view(taskId).messages().forEach(m -> seen.put(m.id(), m.status()));
+        view.messages().forEach(m -> seen.put(m.id(), m.status()));
         if (!subscriber.test(new TaskEvent("task", task))) {
             onEnd.run();
             return;
@@ -85,8 +86,7 @@ public class TaskEvents {
             }
         }
         if (status != TaskStatus.RUNNING) {
-            subscriber.test(new TaskEvent("task.ended",
-                    new Task(taskId, view.agent(), status, view.createdAt(), view.messageCount())));
+            subscriber.test(new TaskEvent("task.ended", ConversationService.task(taskId, status, view)));
             return false;
         }
         return true;
