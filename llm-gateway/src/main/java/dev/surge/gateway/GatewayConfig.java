@@ -75,8 +75,8 @@ public interface GatewayConfig {
 
         /**
          * Whether attempts are paced to the request rate the upstream announces ({@code x-ratelimit-limit-requests},
-         * {@code -remaining-requests}) and all held back for a 429's delay, so that callers queue here instead of
-         * deepening the provider's rate-limit debt with early retries.
+         * {@code -remaining-requests}) and, once it has announced them, all held back for a 429's delay, so that
+         * callers queue here instead of deepening the provider's rate-limit debt with early retries.
          */
         @WithDefault("true")
         boolean pacing();

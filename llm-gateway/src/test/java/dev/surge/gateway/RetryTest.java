@@ -215,6 +215,4 @@ class RetryTest extends UpstreamStubbedTest {
     private static ResponseDefinitionBuilder completion() {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(Fixtures.COMPLETION);
     }
-
-    /** The time between consecutive upstream attempts, as WireMock logged them. */
 }

@@ -131,7 +131,7 @@ final class ChatCompletionCall {
         });
         upstream.exceptionHandler(error -> {
             if (attempt == generation && !finished) {
-                onConnectionFailure(error, attemptStart);
+                retryOrGiveUp(connectionFailure(error));
             }
         });
         upstream.endHandler(v -> {
@@ -152,17 +152,27 @@ final class ChatCompletionCall {
         }
     }
 
+    /** An attempt that got no answer at all: counted as an attempt by its reason, then retried or given up. */
     private void onConnectionFailure(Throwable cause, long attemptStart) {
+        Failure failure = connectionFailure(cause);
+        service.metrics.upstreamAttempt(failure.reason(), since(attemptStart));
+        retryOrGiveUp(failure);
+    }
+
+    /**
+     * What the caller gets for a connection that failed or broke: 504 for a read timeout, else 502. Also used for
+     * an answer that broke before its first byte reached the caller, whose attempt was already counted by status.
+     */
+    private Failure connectionFailure(Throwable cause) {
         boolean timeout = cause instanceof TimeoutException;
         String reason = timeout ? "timeout"
                 : cause instanceof ConnectException || cause instanceof ConnectTimeoutException ? "connect_error"
                 : "connection_error";
-        service.metrics.upstreamAttempt(reason, since(attemptStart));
         LOG.debugf("Upstream attempt failed (%s): %s", reason, cause.getMessage());
         int status = timeout ? 504 : 502;
         String message = timeout ? "The upstream did not answer in time." : "The upstream could not be reached.";
         Buffer body = service.errors.json(OpenAiError.of(message, "api_error", null, "upstream_" + reason));
-        retryOrGiveUp(new Failure(status, reason, MultiMap.caseInsensitiveMultiMap(), body, null, System.nanoTime()));
+        return new Failure(status, reason, MultiMap.caseInsensitiveMultiMap(), body, null, System.nanoTime());
     }
 
     private void retryOrGiveUp(Failure failure) {
@@ -212,7 +222,7 @@ final class ChatCompletionCall {
             if (committed) {
                 breakOff(error);
             } else {
-                onConnectionFailure(error, System.nanoTime());
+                retryOrGiveUp(connectionFailure(error));
             }
         });
         upstream.endHandler(v -> {

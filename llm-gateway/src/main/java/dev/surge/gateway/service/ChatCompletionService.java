@@ -38,7 +38,7 @@ public class ChatCompletionService {
         this.errors = errors;
         this.defaultNumRetries = config.numRetries();
         this.overloadRetryAfter = config.overloadRetryAfter();
-        this.upstreamApiKey = config.upstream().apiKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
+        this.upstreamApiKey = upstream.apiKey();
     }
 
     /** Answers a validated request; the routing context's response is ended (or reset) when the call is over. */

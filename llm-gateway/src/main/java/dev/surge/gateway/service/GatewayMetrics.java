@@ -86,7 +86,7 @@ public class GatewayMetrics {
     }
 
     private String modelTag(String model) {
-        if (model == null) {
+        if (model == null || UNKNOWN_MODEL.equals(model)) {
             return UNKNOWN_MODEL;
         }
         return models.contains(model) ? model : "other";

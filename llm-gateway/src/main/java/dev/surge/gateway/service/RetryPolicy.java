@@ -19,7 +19,7 @@ import io.vertx.core.MultiMap;
 
 /**
  * Which upstream failures are worth another attempt, and how long to wait before it. This layer owns the
- * retries of upstream 408/409/429/5xx, connection failures and read timeouts (see ARCHITECTURE.md, "Who retries
+ * retries of upstream 408/409/429/5xx, connection failures and read timeouts (see the README, "Who retries
  * what"); it tells its callers {@code x-should-retry: false} once it has spent them.
  */
 @ApplicationScoped

@@ -27,6 +27,7 @@ public class UpstreamClient {
     private final HttpClient client;
     private final String chatCompletionsUri;
     private final String authorization;
+    private final String apiKey;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
 
@@ -35,8 +36,8 @@ public class UpstreamClient {
         GatewayConfig.Upstream upstream = config.upstream();
         String base = upstream.url().endsWith("/") ? upstream.url() : upstream.url() + "/";
         this.chatCompletionsUri = URI.create(base).resolve("chat/completions").toString();
-        this.authorization = upstream.apiKey().filter(key -> !key.isBlank()).map(key -> "Bearer " + key.trim())
-                .orElse(null);
+        this.apiKey = upstream.apiKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
+        this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.connectTimeoutMillis = upstream.connectTimeout().toMillis();
         this.readTimeoutMillis = upstream.readTimeout().toMillis();
         this.client = vertx.createHttpClient(
@@ -64,6 +65,11 @@ public class UpstreamClient {
             options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
         }
         return client.request(options);
+    }
+
+    /** The upstream key, or null when none is configured; only to keep it out of what callers see. */
+    String apiKey() {
+        return apiKey;
     }
 
     @PreDestroy

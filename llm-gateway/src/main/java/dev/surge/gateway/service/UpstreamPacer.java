@@ -95,11 +95,11 @@ public class UpstreamPacer {
             return;
         }
         long announced = parseCount(headers.get("x-ratelimit-limit-requests"));
-        if (announced <= 0 && limit == 0) {
-            return;
-        }
         long remaining = parseCount(headers.get("x-ratelimit-remaining-requests"));
         synchronized (this) {
+            if (announced <= 0 && limit == 0) {
+                return;
+            }
             long now = System.nanoTime();
             refill(now);
             if (announced > 0 && announced != limit) {
@@ -134,13 +134,14 @@ public class UpstreamPacer {
     }
 
     private boolean tryTake(long now) {
+        // Refilled first, also during a pause, so that the wait computed from the level is not stale.
+        refill(now);
         if (now - pausedUntil < 0) {
             return false;
         }
         if (limit == 0) {
             return true;
         }
-        refill(now);
         if (level < 1) {
             return false;
         }
