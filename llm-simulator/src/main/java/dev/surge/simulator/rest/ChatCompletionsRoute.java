@@ -329,9 +329,9 @@ public class ChatCompletionsRoute {
             tracker.end();
         }
 
-        /** Closes the connection without an answer (or mid-stream), the way a crashing upstream does. */
         /**
-         * Drops the connection without an answer or the rest of a stream. Closing only once the chunks already
+         * Drops the connection without an answer or the rest of a stream, the way a crashing upstream does. Closing
+         * only once the chunks already
          * written were flushed: a close in the same event-loop turn could discard them, and a real broken stream
          * delivers what was sent before it broke.
          */

@@ -23,11 +23,9 @@ final class TokenBucket {
         this.refilledAt = now;
     }
 
-    /** Adds what has dripped in since the last call; a changed limit takes effect from now. */
+    /** Adds what has dripped in since the last call, at the rate of {@code limit} (a changed limit applies to it). */
     void refill(long limit, long now) {
-        if (limit != this.limit) {
-            this.limit = limit;
-        }
+        this.limit = limit;
         long elapsed = Math.max(0, now - refilledAt);
         level = Math.min(limit, level + elapsed * ratePerNano());
         refilledAt = now;
