@@ -45,4 +45,9 @@ public class ProblemException extends RuntimeException {
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
+
+    /** This problem as the body of an answer (or of an SSE event) about {@code instance}. */
+    public Problem toProblem(String instance) {
+        return new Problem(type, title, status, getMessage(), instance, messageId);
+    }
 }

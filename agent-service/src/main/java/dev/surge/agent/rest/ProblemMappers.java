@@ -22,7 +22,7 @@ public class ProblemMappers {
     public Response problem(ProblemException e, UriInfo uri) {
         Response.ResponseBuilder response = Response.status(e.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(new Problem(e.type(), e.title(), e.status(), e.getMessage(), path(uri), e.messageId()));
+                .entity(e.toProblem(path(uri)));
         if (e.retryAfterSeconds() > 0) {
             response.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
         }

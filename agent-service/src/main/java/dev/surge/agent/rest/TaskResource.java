@@ -116,8 +116,7 @@ public class TaskResource {
                 ProblemException problem = error == null ? failedReply(exchange.reply())
                         : new ProblemException(502, ProblemMappers.TYPE_BASE + "reply-failed", "Reply failed",
                                 error.getMessage(), pending.replyId(), 0);
-                sink.send(event(sse, "failed", new Problem(problem.type(), problem.title(), problem.status(),
-                        problem.getMessage(), "/tasks/" + id + "/messages", problem.messageId())));
+                sink.send(event(sse, "failed", problem.toProblem("/tasks/" + id + "/messages")));
             }
             sink.close();
         });
