@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param topP        nucleus sampling, null for the model's default
  * @param timeout     seconds llm-gateway may spend on the call, its retries included (a gateway field, not
  *                    forwarded upstream)
+ * @param numRetries  upstream retries llm-gateway may make after its first attempt (a gateway field): what is
+ *                    left of the message's upstream call budget
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionRequest(
@@ -23,5 +25,6 @@ public record ChatCompletionRequest(
         Double temperature,
         @JsonProperty("max_tokens") Integer maxTokens,
         @JsonProperty("top_p") Double topP,
-        Long timeout) {
+        Long timeout,
+        @JsonProperty("num_retries") Integer numRetries) {
 }

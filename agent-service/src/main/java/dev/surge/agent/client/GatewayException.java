@@ -9,18 +9,24 @@ package dev.surge.agent.client;
  */
 public class GatewayException extends RuntimeException {
 
+    /** The gateway's answer header that counts the attempts it sent upstream for the call. */
+    public static final String UPSTREAM_ATTEMPTS_HEADER = "x-surge-upstream-attempts";
+
     private final int status;
     private final boolean shouldRetry;
     private final long retryAfterSeconds;
     private final String code;
+    private final int upstreamAttempts;
 
-    public GatewayException(int status, boolean shouldRetry, long retryAfterSeconds, String code, String message) {
+    public GatewayException(int status, boolean shouldRetry, long retryAfterSeconds, String code, String message,
+            int upstreamAttempts) {
         super("llm-gateway answered " + status + (code == null ? "" : " " + code)
                 + (message == null ? "" : ": " + message));
         this.status = status;
         this.shouldRetry = shouldRetry;
         this.retryAfterSeconds = retryAfterSeconds;
         this.code = code;
+        this.upstreamAttempts = upstreamAttempts;
     }
 
     /** The HTTP status. */
@@ -41,6 +47,11 @@ public class GatewayException extends RuntimeException {
     /** The OpenAI error code, e.g. {@code gateway_overloaded}, or null. */
     public String code() {
         return code;
+    }
+
+    /** Attempts the gateway sent upstream for this call ({@value #UPSTREAM_ATTEMPTS_HEADER}), -1 when unknown. */
+    public int upstreamAttempts() {
+        return upstreamAttempts;
     }
 
     /**

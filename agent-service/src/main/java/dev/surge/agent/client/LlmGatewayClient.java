@@ -11,6 +11,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import dev.surge.agent.config.SurgeConfig;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The fault-tolerant face of llm-gateway.
@@ -25,6 +26,9 @@ import io.smallrye.faulttolerance.api.RetryWhen;
  * (and {@code .retry.delay}, {@code .exponential-backoff.max-delay}, {@code .timeout.value}); setting
  * max-retries to 0 gives the "baseline" behaviour. A shed answer's {@code Retry-After} is not used
  * here (the exponential backoff decides); Temporal honours it on the next activity attempt.
+ * <p>
+ * Non-blocking: the method returns a {@link Uni}, so SmallRye Fault Tolerance runs the retries, their backoff
+ * and the timeout on timers, and a call waiting for its reply or its next attempt holds no thread.
  */
 @ApplicationScoped
 public class LlmGatewayClient {
@@ -38,15 +42,14 @@ public class LlmGatewayClient {
     }
 
     /**
-     * Asks the gateway for a chat completion.
-     *
-     * @throws GatewayException when the gateway answers with an error status
+     * Asks the gateway for a chat completion; nothing is sent before the returned {@link Uni} is subscribed.
+     * Fails with a {@link GatewayException} when the gateway answers with an error status.
      */
     @Retry(maxRetries = 3, delay = 1000, jitter = 0)
     @RetryWhen(exception = RetryableGatewayFailure.class)
     @ExponentialBackoff(factor = 2, maxDelay = 30_000)
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
-    public ChatCompletionResponse complete(ChatCompletionRequest request) {
+    public Uni<ChatCompletionResponse> complete(ChatCompletionRequest request) {
         return restClient.complete("Bearer " + config.llm().gatewayApiKey().orElse(""), request);
     }
 }

@@ -12,15 +12,20 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
-/** llm-gateway's OpenAI-compatible API. Used only through {@link LlmGatewayClient}. */
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * llm-gateway's OpenAI-compatible API. Used only through {@link LlmGatewayClient}. Non-blocking: a call in
+ * flight holds a connection of the bounded pool, never a thread.
+ */
 @RegisterRestClient(configKey = "llm-gateway")
 @Path("/v1/chat/completions")
 interface LlmGatewayRestClient {
 
     @POST
-    ChatCompletionResponse complete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+    Uni<ChatCompletionResponse> complete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             ChatCompletionRequest request);
 
     /** Turns every error answer into a {@link GatewayException} carrying the gateway's retry hints. */
@@ -39,7 +44,20 @@ interface LlmGatewayRestClient {
         boolean shouldRetry = "true".equalsIgnoreCase(response.getHeaderString("x-should-retry"));
         return new GatewayException(response.getStatus(), shouldRetry,
                 retryAfterSeconds(response.getHeaderString(HttpHeaders.RETRY_AFTER)),
-                error == null ? null : error.code(), error == null ? null : error.message());
+                error == null ? null : error.code(), error == null ? null : error.message(),
+                upstreamAttempts(response.getHeaderString(GatewayException.UPSTREAM_ATTEMPTS_HEADER)));
+    }
+
+    /** The gateway's count of upstream attempts for the call, -1 when it did not say. */
+    static int upstreamAttempts(String value) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException unreadable) {
+            return -1;
+        }
     }
 
     /** {@code Retry-After} as seconds (delta-seconds or HTTP date), 0 when absent or unreadable. */

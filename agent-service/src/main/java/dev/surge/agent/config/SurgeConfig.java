@@ -66,9 +66,40 @@ public interface SurgeConfig {
         @WithDefault("55s")
         Duration gatewayDeadline();
 
-        /** Start-to-close timeout of one LLM activity attempt (covers the REST client's own retries). */
+        /**
+         * Start-to-close timeout of one LLM activity attempt: its wait for a turn towards the gateway and the call,
+         * the REST client's own retries included. A worker that dies is noticed by the heartbeat timeout instead.
+         */
         @WithDefault("5m")
         Duration activityTimeout();
+
+        /**
+         * Heartbeat timeout of LLM activities: each waiting or running call heartbeats at a third of it, so a
+         * reply whose worker died is retried by another worker this long after the last heartbeat.
+         */
+        @WithDefault("15s")
+        Duration heartbeatTimeout();
+
+        /**
+         * LLM calls in flight towards the gateway at once on this instance; further calls wait, in the order their
+         * messages were accepted, holding no thread. Set in application.properties to the REST client's
+         * connection pool size.
+         */
+        int maxConcurrentCalls();
+
+        /**
+         * Upstream calls one message may cost in all: the gateway's retries and Temporal's later attempts share it
+         * (each attempt passes what is left as the gateway's {@code num_retries}), so retries cannot multiply.
+         */
+        @WithDefault("4")
+        int upstreamCallBudget();
+
+        /**
+         * On shutdown (SIGTERM), how long calls already in flight may take to finish; calls still waiting for a
+         * turn, and those not finished by then, are handed back to Temporal to be retried by another instance.
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
 
         /** The Temporal retry policy of LLM activities ({@code DEFAULT_RETRY_POLICY}). */
         Retry retry();

@@ -262,7 +262,8 @@ public class ConversationService {
                 config.llm().activityTimeout().toMillis(),
                 config.conversation().contextMessages(),
                 config.conversation().maxMessagesPerRun(),
-                config.messages().maxContentLength());
+                config.messages().maxContentLength(),
+                config.llm().heartbeatTimeout().toMillis());
     }
 
     private static ConversationException rejection(String taskId, WorkflowUpdateException rejected) {

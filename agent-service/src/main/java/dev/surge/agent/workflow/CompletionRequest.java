@@ -8,9 +8,12 @@ import dev.surge.agent.GenerationParams;
  * Argument of {@link LlmActivities#complete}: the activity resolves the agent's model and system
  * prompt from configuration.
  *
- * @param agent    the agent name
- * @param params   per-task generation overrides
- * @param messages the conversation context, oldest first, ending with the new user message
+ * @param agent            the agent name
+ * @param params           per-task generation overrides
+ * @param messages         the conversation context, oldest first, ending with the new user message
+ * @param acceptedAtMillis when the conversation accepted the user message (workflow time): waiting calls are
+ *                         served in this order, across conversations; 0 in histories recorded before it existed
  */
-public record CompletionRequest(String agent, GenerationParams params, List<ChatTurn> messages) {
+public record CompletionRequest(String agent, GenerationParams params, List<ChatTurn> messages,
+        long acceptedAtMillis) {
 }

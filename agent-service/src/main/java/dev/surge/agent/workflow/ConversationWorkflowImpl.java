@@ -46,10 +46,13 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     @WorkflowInit
     public ConversationWorkflowImpl(ConversationInput input) {
         this.input = input;
-        this.llm = Workflow.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder()
+        ActivityOptions.Builder options = ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofMillis(input.settings().activityTimeoutMillis()))
-                .setRetryOptions(LlmRetryPolicies.retryPolicy(input.settings().retry()))
-                .build());
+                .setRetryOptions(LlmRetryPolicies.retryPolicy(input.settings().retry()));
+        if (input.settings().heartbeatTimeoutMillis() > 0) {
+            options.setHeartbeatTimeout(Duration.ofMillis(input.settings().heartbeatTimeoutMillis()));
+        }
+        this.llm = Workflow.newActivityStub(LlmActivities.class, options.build());
         this.context = new ArrayList<>(input.context());
         input.recentExchanges().forEach(exchange -> recent.put(exchange.userMessage().id(), exchange));
         this.nextSeq = input.nextSeq();
@@ -133,7 +136,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         context.forEach(m -> turns.add(new ChatTurn(m.role(), m.content())));
         turns.add(new ChatTurn(Message.USER, user.content()));
         try {
-            return pending.completed(llm.complete(new CompletionRequest(input.agent(), input.params(), turns)));
+            return pending.completed(llm.complete(new CompletionRequest(input.agent(), input.params(), turns,
+                    user.createdAt().toEpochMilli())));
         } catch (ActivityFailure failure) {
             return pending.failed(reasonOf(failure));
         }

@@ -21,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ConversationView.class,
         Exchange.class,
         GenerationParams.class,
+        LlmCallProgress.class,
         LlmFailureDetails.class,
         LlmRetrySettings.class,
         Message.class,

@@ -26,25 +26,25 @@ class RetryableGatewayFailureTest {
 
     @Test
     void retriesAnswersMarkedShouldRetry() {
-        assertTrue(retryable.test(new GatewayException(429, true, 1, "gateway_overloaded", "busy")));
+        assertTrue(retryable.test(new GatewayException(429, true, 1, "gateway_overloaded", "busy", -1)));
     }
 
     @Test
     void leavesAnswersMarkedNotRetryableAndOtherFailuresAlone() {
-        assertFalse(retryable.test(new GatewayException(429, false, 3, "rate_limit_exceeded", "slow down")));
-        assertFalse(retryable.test(new GatewayException(503, false, 0, null, null)));
-        assertFalse(retryable.test(new GatewayException(400, false, 0, "invalid_request", null)));
+        assertFalse(retryable.test(new GatewayException(429, false, 3, "rate_limit_exceeded", "slow down", -1)));
+        assertFalse(retryable.test(new GatewayException(503, false, 0, null, null, -1)));
+        assertFalse(retryable.test(new GatewayException(400, false, 0, "invalid_request", null, -1)));
         assertFalse(retryable.test(new ProcessingException(new SocketTimeoutException("read timed out"))));
     }
 
     @Test
     void classifiesOnlyPermanentStatusesAsClientErrors() {
-        assertTrue(new GatewayException(400, false, 0, null, null).isClientError());
-        assertTrue(new GatewayException(401, false, 0, null, null).isClientError());
-        assertFalse(new GatewayException(408, false, 0, null, null).isClientError());
-        assertFalse(new GatewayException(409, false, 0, null, null).isClientError());
-        assertFalse(new GatewayException(429, false, 0, null, null).isClientError());
-        assertFalse(new GatewayException(503, false, 0, null, null).isClientError());
+        assertTrue(new GatewayException(400, false, 0, null, null, -1).isClientError());
+        assertTrue(new GatewayException(401, false, 0, null, null, -1).isClientError());
+        assertFalse(new GatewayException(408, false, 0, null, null, -1).isClientError());
+        assertFalse(new GatewayException(409, false, 0, null, null, -1).isClientError());
+        assertFalse(new GatewayException(429, false, 0, null, null, -1).isClientError());
+        assertFalse(new GatewayException(503, false, 0, null, null, -1).isClientError());
     }
 
     @Test

@@ -132,6 +132,7 @@ class TaskResourceTest {
                 .withStatus(503)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("x-should-retry", "false")
+                .withHeader("x-surge-upstream-attempts", "1")
                 .withHeader("Retry-After", "1")
                 .withBody(error("upstream is overloaded", "server_error", "upstream_unavailable"))));
         String task = createTask();

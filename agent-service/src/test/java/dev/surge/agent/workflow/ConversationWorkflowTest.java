@@ -174,7 +174,7 @@ class ConversationWorkflowTest {
 
     private WorkflowStub start(String id, int maxMessagesPerRun) {
         ConversationSettings settings = new ConversationSettings(LlmRetryPolicies.DEFAULT_SETTINGS, 60_000, 10,
-                maxMessagesPerRun, 100);
+                maxMessagesPerRun, 100, 0);
         ConversationWorkflow workflow = client.newWorkflowStub(ConversationWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
         env.start();
