@@ -186,7 +186,7 @@ final class Report {
                 <html lang="en"><head><meta charset="utf-8"><title>Surge load test</title>
                 <style>
                 body{font-family:sans-serif;margin:2em;color:#222;max-width:1400px}
-                table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
+                table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
                 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
                 .charts{display:flex;flex-wrap:wrap;gap:1.5em}.bad{color:#c92a2a;font-weight:bold}.good{color:#2b8a3e;font-weight:bold}
                 </style></head><body>
@@ -209,7 +209,7 @@ final class Report {
                 report.path("fair_share_wait_ms").asLong() / 1000.0, Svg.escape(report.path("generated_at").asText())));
         html.append("<table><tr><th>profile</th><th>messages</th><th>succeeded</th><th>failed</th><th>failed by status</th>"
                 + "<th>upstream requests</th><th>upstream 429</th><th>amplification</th><th>messages/s</th>"
-                + "<th>share of provider limit</th>"
+                + "<th>limit used</th>"
                 + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>duration s</th><th>Gatling</th></tr>");
         for (ObjectNode run : runs) {
             JsonNode l = run.path("latency_ms");
@@ -234,14 +234,14 @@ final class Report {
         marks.put("fair share", report.path("fair_share_wait_ms").asDouble() / 1000);
         marks.put("patience", report.path("patience_s").asDouble());
         html.append(Svg.lines("Waiting time: messages answered within", "seconds waited", "% of messages",
-                answeredWithin, marks));
+                answeredWithin, marks, 100));
         html.append(Svg.bars("Message latency percentiles", "milliseconds", List.of("p50", "p95", "p99", "max"), latency,
                 Svg.PALETTE));
         html.append(Svg.bars("Messages by outcome", "messages", profiles, outcome, Svg.GOOD_FIRST));
         html.append("</div><p>Latency is per message as the frontend saw it: from the POST to the reply "
                 + "(or to the failure), repeated POSTs after a 202 included; the waiting-time chart counts the messages "
                 + "answered within each wait, as a share of all messages. Amplification is upstream requests per "
-                + "message; the share of the provider limit is answered messages per second over the limit.</p>"
+                + "message; limit used is answered messages per second over the provider's limit.</p>"
                 + "<p>Raw figures: <a href=\"report.json\">report.json</a>.</p></body></html>\n");
         return html.toString();
     }
