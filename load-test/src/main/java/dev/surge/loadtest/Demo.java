@@ -40,7 +40,7 @@ public final class Demo {
      * @param profiles profiles to run, in order
      * @param thinkTime pause between a reply and the next message
      * @param patience how long a user waits for one reply before counting it failed
-     * @param simulator the provider's limits and latency
+     * @param simulator the provider's limits
      * @param out where the report goes
      */
     public record Options(Path root, int users, int messages, List<Profile> profiles, Duration thinkTime,
@@ -70,7 +70,7 @@ public final class Demo {
             Duration thinkTime = Duration.ofSeconds(1);
             Duration patience = ScenarioSettings.DEFAULT_PATIENCE;
             Integer rpm = null;
-            SimulatorSettings simulator = SimulatorSettings.DEFAULT;
+            int tpm = SimulatorSettings.DEFAULT_TPM;
             Path out = root.resolve("load-test/target/surge-report");
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -85,12 +85,12 @@ public final class Demo {
                     case "--think-time-ms" -> thinkTime = Duration.ofMillis(nonNegative(arg, value(args, ++i, arg)));
                     case "--patience-s" -> patience = Duration.ofSeconds(positive(arg, value(args, ++i, arg)));
                     case "--rpm" -> rpm = positive(arg, value(args, ++i, arg));
-                    case "--tpm" -> simulator = simulator.withTpm(positive(arg, value(args, ++i, arg)));
+                    case "--tpm" -> tpm = positive(arg, value(args, ++i, arg));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
             }
-            simulator = simulator.withRpm(rpm != null ? rpm : Load.sizedRpm(users, thinkTime, simulator));
+            SimulatorSettings simulator = new SimulatorSettings(rpm != null ? rpm : Load.sizedRpm(users, thinkTime), tpm);
             return new Options(root, users, messages, profiles, thinkTime, patience, simulator, out);
         }
 
@@ -167,11 +167,11 @@ public final class Demo {
         Console.info("scenario: %d users x %d messages, think time %d ms, patience %d s per reply",
                 options.users(), options.messages(), options.thinkTime().toMillis(), options.patience().toSeconds());
         Console.info("provider: %d RPM (%.1f requests/s, enforced per %d ms), %d TPM, about %d ms a reply",
-                provider.rpm(), load.limitPerSecond(), provider.burst().toMillis(), provider.tpm(),
-                provider.expectedLatency().toMillis());
+                provider.rpm(), load.limitPerSecond(), SimulatorSettings.BURST.toMillis(), provider.tpm(),
+                SimulatorSettings.EXPECTED_LATENCY.toMillis());
         Console.info("offered load: %.1f messages/s = %d users / (%.1f s think time + %.1f s provider latency), "
                 + "%.1fx the provider's limit; fair-share wait %.1f s", load.offeredPerSecond(), options.users(),
-                options.thinkTime().toMillis() / 1000.0, provider.expectedLatency().toMillis() / 1000.0,
+                options.thinkTime().toMillis() / 1000.0, SimulatorSettings.EXPECTED_LATENCY.toMillis() / 1000.0,
                 load.offeredPerSecond() / load.limitPerSecond(), load.fairShareWait().toMillis() / 1000.0);
         if (!load.certain()) {
             Console.info("warning: at most %.1fx the provider's limit can reach it (Surge's stack carries about %.0f "

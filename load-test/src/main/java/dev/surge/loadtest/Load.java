@@ -29,7 +29,7 @@ record Load(double offeredPerSecond, double limitPerSecond, Duration fairShareWa
     static final double OVERLOAD_FACTOR = 3;
 
     static Load of(int users, Duration thinkTime, SimulatorSettings provider) {
-        double offered = users / seconds(thinkTime.plus(provider.expectedLatency()));
+        double offered = offeredPerSecond(users, thinkTime);
         double limit = provider.limitPerSecond();
         long fairShareMillis = Math.max(0, Math.round(users / limit * 1000) - thinkTime.toMillis());
         return new Load(offered, limit, Duration.ofMillis(fairShareMillis));
@@ -40,8 +40,8 @@ record Load(double offeredPerSecond, double limitPerSecond, Duration fairShareWa
      * reach it, which is what the users offer but never more than the stack carries. A limit near what
      * the stack carries would leave the stack, not the provider, the bottleneck, and nothing would be refused.
      */
-    static int sizedRpm(int users, Duration thinkTime, SimulatorSettings provider) {
-        double reaching = Math.min(of(users, thinkTime, provider).offeredPerSecond(), STACK_CAPACITY_PER_S);
+    static int sizedRpm(int users, Duration thinkTime) {
+        double reaching = Math.min(offeredPerSecond(users, thinkTime), STACK_CAPACITY_PER_S);
         return Math.max(1, (int) Math.floor(reaching / OVERLOAD_FACTOR * 60));
     }
 
@@ -55,7 +55,7 @@ record Load(double offeredPerSecond, double limitPerSecond, Duration fairShareWa
         return overload() >= OVERLOAD_FACTOR;
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toNanos() / 1e9;
+    private static double offeredPerSecond(int users, Duration thinkTime) {
+        return users / (thinkTime.plus(SimulatorSettings.EXPECTED_LATENCY).toNanos() / 1e9);
     }
 }

@@ -102,9 +102,9 @@ final class Report {
         ObjectNode simulator = report.putObject("simulator");
         simulator.put("rpm", options.simulator().rpm());
         simulator.put("tpm", options.simulator().tpm());
-        simulator.put("burst_ms", options.simulator().burst().toMillis());
-        simulator.put("first_token_ms", options.simulator().firstToken().toMillis());
-        simulator.put("per_token_ms", options.simulator().perToken().toMillis());
+        simulator.put("burst_ms", SimulatorSettings.BURST.toMillis());
+        simulator.put("first_token_ms", SimulatorSettings.FIRST_TOKEN.toMillis());
+        simulator.put("per_token_ms", SimulatorSettings.PER_TOKEN.toMillis());
         Load load = options.load();
         report.put("offered_per_s", round2(load.offeredPerSecond()));
         report.put("provider_limit_per_s", round2(load.limitPerSecond()));
