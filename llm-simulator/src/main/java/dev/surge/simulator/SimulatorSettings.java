@@ -11,6 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param rpm requests per minute per key, 0 = off
  * @param tpm tokens per minute per key, 0 = off
+ * @param burstMs the shorter window over which the per-minute limits are also enforced, 0 = the minute only
  * @param maxConcurrentPerKey requests in flight per key, 0 = off
  * @param defaultMaxTokens completion tokens charged and allowed when a request names no maximum
  * @param latency how long answers take
@@ -20,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record SimulatorSettings(
         long rpm,
         long tpm,
+        @JsonProperty("burst_ms") long burstMs,
         @JsonProperty("max_concurrent_per_key") int maxConcurrentPerKey,
         @JsonProperty("default_max_tokens") int defaultMaxTokens,
         Latency latency,
@@ -55,11 +57,15 @@ public record SimulatorSettings(
             @JsonProperty("insufficient_quota") boolean insufficientQuota) {
     }
 
+    /** The longest burst window: beyond a minute the per-minute window is the shorter one. */
+    private static final long MINUTE_MS = 60_000;
+
     /** The settings the application starts with. */
     public static SimulatorSettings from(SimulatorConfig config) {
         SimulatorConfig.Latency latency = config.latency();
         SimulatorConfig.Faults faults = config.faults();
-        return new SimulatorSettings(config.rpm(), config.tpm(), config.maxConcurrentPerKey(), config.defaultMaxTokens(),
+        return new SimulatorSettings(config.rpm(), config.tpm(), config.burst().toMillis(), config.maxConcurrentPerKey(),
+                config.defaultMaxTokens(),
                 new Latency(latency.firstToken().toMillis(), latency.perToken().toMillis(), latency.jitter()),
                 new Faults(faults.errorRate(), faults.resetRate(), faults.hangRate(), faults.hangFor().toMillis(),
                         faults.streamFailAfter(), faults.insufficientQuota()))
@@ -70,6 +76,7 @@ public record SimulatorSettings(
     public SimulatorSettings validated() {
         require(rpm >= 0, "rpm must be >= 0");
         require(tpm >= 0, "tpm must be >= 0");
+        require(burstMs >= 0 && burstMs <= MINUTE_MS, "burst_ms must be within 0.." + MINUTE_MS);
         require(maxConcurrentPerKey >= 0, "max_concurrent_per_key must be >= 0");
         require(defaultMaxTokens >= 1, "default_max_tokens must be >= 1");
         require(latency.firstTokenMs >= 0 && latency.perTokenMs >= 0, "latencies must be >= 0");

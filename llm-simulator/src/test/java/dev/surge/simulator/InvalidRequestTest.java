@@ -72,6 +72,8 @@ class InvalidRequestTest {
                 .then().statusCode(400).body("error.message", containsString("within 0..1"));
         given().contentType(ContentType.JSON).body("{\"rmp\":10}").put("/sim/config")
                 .then().statusCode(400).body("error.message", containsString("unknown setting 'rmp'"));
+        given().contentType(ContentType.JSON).body("{\"burst_ms\":60001}").put("/sim/config")
+                .then().statusCode(400).body("error.message", containsString("burst_ms must be within 0..60000"));
         given().get("/sim/config").then().body("faults.error_rate", equalTo(0.0f)).body("rpm", equalTo(0));
     }
 }

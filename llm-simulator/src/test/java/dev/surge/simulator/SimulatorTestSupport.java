@@ -8,12 +8,13 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * Shared by the {@code @QuarkusTest} classes, which share one application: each test starts from the
- * same baseline (no limits, no latency, no faults) plus what it needs, with counters and buckets reset.
+ * same baseline (no limits, any limit enforced over the minute only, no latency, no faults) plus what it
+ * needs, with counters and buckets reset.
  */
 final class SimulatorTestSupport {
 
     private static final String BASELINE = """
-            {"rpm":0,"tpm":0,"max_concurrent_per_key":0,"default_max_tokens":256,
+            {"rpm":0,"tpm":0,"burst_ms":0,"max_concurrent_per_key":0,"default_max_tokens":256,
              "latency":{"first_token_ms":0,"per_token_ms":0,"jitter":0},
              "faults":{"error_rate":0,"reset_rate":0,"hang_rate":0,"hang_for_ms":600000,"stream_fail_after":0,
                        "insufficient_quota":false}}""";

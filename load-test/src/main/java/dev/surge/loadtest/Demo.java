@@ -24,14 +24,6 @@ public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    /**
-     * How long a user keeps waiting for one reply before counting it failed. Long, because the stack's
-     * Temporal is the test server, whose task queue is last-in first-out (its TaskQueue pushes and pops
-     * the same end): while demand exceeds the provider's rate the oldest waiting activity is served
-     * last, so a few replies wait for the backlog to drain. A Temporal cluster matches tasks in order.
-     */
-    private static final Duration PATIENCE = Duration.ofMinutes(30);
-
     /** The processes of the run under way, so that an interrupt (Ctrl-C, SIGTERM) still stops them. */
     private static final AtomicReference<AutoCloseable> RUNNING_STACK = new AtomicReference<>();
     private static final AtomicReference<AutoCloseable> RUNNING_LOAD = new AtomicReference<>();
@@ -47,22 +39,27 @@ public final class Demo {
      * @param messages messages per user
      * @param profiles profiles to run, in order
      * @param thinkTime pause between a reply and the next message
-     * @param simulator the provider's limits and latency
+     * @param patience how long a user waits for one reply before counting it failed
+     * @param simulator the provider's limits
      * @param out where the report goes
      */
     public record Options(Path root, int users, int messages, List<Profile> profiles, Duration thinkTime,
-            SimulatorSettings simulator, Path out) {
+            Duration patience, SimulatorSettings simulator, Path out) {
 
         static final String USAGE = """
                 usage: ./demo [--users N] [--messages M] [--profiles baseline,resilient] [--full]
-                              [--think-time-ms T] [--rpm R] [--tpm T] [--out DIR]
+                              [--think-time-ms T] [--patience-s S] [--rpm R] [--tpm T] [--out DIR]
                   --users N        concurrent users, each with one conversation (default 500)
                   --messages M     messages each user sends, one after another (default 4)
                   --full           the seed's scale: 500 users x 40 messages
                   --profiles P,..  baseline (the system before the fix) and/or resilient (Surge's defaults)
                   --think-time-ms  pause between a reply and the user's next message (default 1000)
-                  --rpm, --tpm     the simulated provider's per-key limits (default 1200 and 2000000)
+                  --patience-s S   how long a user waits for one reply; a later one counts failed (default 120)
+                  --rpm R          the simulated provider's requests a minute per key (default: a third of the
+                                   load that can reach it, at most 600: the provider stays the bottleneck)
+                  --tpm T          the simulated provider's tokens a minute per key (default 2000000)
                   --out DIR        report folder (default load-test/target/surge-report)
+                Exits 3 when the provider refused none of the baseline's requests: the run proved nothing.
                 """;
 
         /** Parses the command line; throws {@link IllegalArgumentException} with the usage on bad input. */
@@ -71,7 +68,9 @@ public final class Demo {
             int messages = 4;
             List<Profile> profiles = List.of(Profile.BASELINE, Profile.RESILIENT);
             Duration thinkTime = Duration.ofSeconds(1);
-            SimulatorSettings simulator = SimulatorSettings.DEFAULT;
+            Duration patience = ScenarioSettings.DEFAULT_PATIENCE;
+            Integer rpm = null;
+            int tpm = SimulatorSettings.DEFAULT_TPM;
             Path out = root.resolve("load-test/target/surge-report");
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -84,13 +83,20 @@ public final class Demo {
                     case "--messages" -> messages = positive(arg, value(args, ++i, arg));
                     case "--profiles" -> profiles = parseProfiles(value(args, ++i, arg));
                     case "--think-time-ms" -> thinkTime = Duration.ofMillis(nonNegative(arg, value(args, ++i, arg)));
-                    case "--rpm" -> simulator = simulator.withRpm(positive(arg, value(args, ++i, arg)));
-                    case "--tpm" -> simulator = simulator.withTpm(positive(arg, value(args, ++i, arg)));
+                    case "--patience-s" -> patience = Duration.ofSeconds(positive(arg, value(args, ++i, arg)));
+                    case "--rpm" -> rpm = positive(arg, value(args, ++i, arg));
+                    case "--tpm" -> tpm = positive(arg, value(args, ++i, arg));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
             }
-            return new Options(root, users, messages, profiles, thinkTime, simulator, out);
+            SimulatorSettings simulator = new SimulatorSettings(rpm != null ? rpm : Load.sizedRpm(users, thinkTime), tpm);
+            return new Options(root, users, messages, profiles, thinkTime, patience, simulator, out);
+        }
+
+        /** The load these options offer the provider. */
+        Load load() {
+            return Load.of(users, thinkTime, simulator);
         }
 
         private static String value(String[] args, int i, String name) {
@@ -145,7 +151,9 @@ public final class Demo {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(Demo::stopEverything, "demo-shutdown"));
         try {
-            run(options);
+            if (!Report.overloaded(run(options))) {
+                System.exit(3);
+            }
         } catch (Exception e) {
             Console.info("demo failed: %s", e.getMessage());
             System.exit(1);
@@ -154,17 +162,34 @@ public final class Demo {
 
     /** Runs every profile in turn and writes the report; returns the report's JSON. */
     public static JsonNode run(Options options) throws IOException, InterruptedException {
-        Console.info("scenario: %d users x %d messages, think time %d ms; provider limits %d RPM, %d TPM",
-                options.users(), options.messages(), options.thinkTime().toMillis(),
-                options.simulator().rpm(), options.simulator().tpm());
+        SimulatorSettings provider = options.simulator();
+        Load load = options.load();
+        Console.info("scenario: %d users x %d messages, think time %d ms, patience %d s per reply",
+                options.users(), options.messages(), options.thinkTime().toMillis(), options.patience().toSeconds());
+        Console.info("provider: %d RPM (%.1f requests/s, enforced per %d ms), %d TPM, about %d ms a reply",
+                provider.rpm(), load.limitPerSecond(), SimulatorSettings.BURST.toMillis(), provider.tpm(),
+                SimulatorSettings.EXPECTED_LATENCY.toMillis());
+        Console.info("offered load: %.1f messages/s = %d users / (%.1f s think time + %.1f s provider latency), "
+                + "%.1fx the provider's limit; fair-share wait %.1f s", load.offeredPerSecond(), options.users(),
+                options.thinkTime().toMillis() / 1000.0, SimulatorSettings.EXPECTED_LATENCY.toMillis() / 1000.0,
+                load.offeredPerSecond() / load.limitPerSecond(), load.fairShareWait().toMillis() / 1000.0);
+        if (!load.certain()) {
+            Console.info("warning: at most %.1fx the provider's limit can reach it (Surge's stack carries about %.0f "
+                    + "messages/s on 2 cores); below %.0fx the provider may not be the bottleneck",
+                    load.overload(), Load.STACK_CAPACITY_PER_S, Load.OVERLOAD_FACTOR);
+        }
         Files.createDirectories(options.out());
         List<ObjectNode> runs = new ArrayList<>();
         for (Profile profile : options.profiles()) {
             runs.add(runProfile(options, profile));
         }
         JsonNode report = Report.write(options, runs);
-        Report.printTable(runs);
+        Report.printTable(report);
         Console.info("report: %s and %s", options.out().resolve("report.json"), options.out().resolve("report.html"));
+        if (!Report.overloaded(report)) {
+            Console.info("the scenario did not overload the provider: it refused none of the baseline's requests, so "
+                    + "this run shows nothing about resilience. Lower --rpm or raise --users.");
+        }
         return report;
     }
 
@@ -177,7 +202,7 @@ public final class Demo {
             Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
             Files.deleteIfExists(outcomes);
             ScenarioSettings scenario = new ScenarioSettings(stack.agentServiceUrl(), options.users(), options.messages(),
-                    options.thinkTime(), rampUp(options.users()), Duration.ofSeconds(30), PATIENCE, outcomes);
+                    options.thinkTime(), rampUp(options.users()), Duration.ofSeconds(30), options.patience(), outcomes);
 
             Console.info("== %s: %d users x %d messages", profile.label(), options.users(), options.messages());
             upstream.startSampling();

@@ -25,16 +25,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class OutcomeRecorder {
 
-    /** The status recorded when no HTTP answer came at all (connection refused, request timeout). */
+    /**
+     * The status recorded when no HTTP answer came at all (connection refused, request timeout) or the
+     * reply came after the user's patience ran out.
+     */
     static final int NO_ANSWER = 0;
 
+    private static final long MICROS_PER_SECOND = TimeUnit.SECONDS.toMicros(1);
+
     private final long startedAtMillis = System.currentTimeMillis();
-    private final Recorder latencies = new Recorder(TimeUnit.MINUTES.toMicros(30), 3);
+    /** Every message's latency, in microseconds; auto-resizing, so no wait is too long to record. */
+    private final Recorder latencies = new Recorder(3);
+    /** The latency of the messages answered, for the distribution of how long a reply took. */
+    private final Recorder answered = new Recorder(3);
     private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, LongAdder[]> perSecond = new ConcurrentSkipListMap<>();
 
     void record(int status, long latencyNanos) {
-        latencies.recordValue(Math.max(1, TimeUnit.NANOSECONDS.toMicros(latencyNanos)));
+        long micros = Math.max(1, TimeUnit.NANOSECONDS.toMicros(latencyNanos));
+        latencies.recordValue(micros);
+        if (succeeded(status)) {
+            answered.recordValue(micros);
+        }
         byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
         long second = (System.currentTimeMillis() - startedAtMillis) / 1000;
         LongAdder[] bucket = perSecond.computeIfAbsent(second, s -> new LongAdder[] {new LongAdder(), new LongAdder()});
@@ -85,6 +97,14 @@ final class OutcomeRecorder {
         latency.put("p95", millis(histogram.getValueAtPercentile(95)));
         latency.put("p99", millis(histogram.getValueAtPercentile(99)));
         latency.put("max", millis(histogram.getMaxValue()));
+
+        // Cumulative: messages answered within each whole second, up to the slowest reply.
+        Histogram waits = answered.getIntervalHistogram();
+        var answeredWithin = root.putArray("answered_within");
+        long lastSecond = (waits.getMaxValue() + MICROS_PER_SECOND - 1) / MICROS_PER_SECOND;
+        for (long s = 0; waits.getTotalCount() > 0 && s <= lastSecond; s++) {
+            answeredWithin.addObject().put("s", s).put("messages", waits.getCountBetweenValues(0, s * MICROS_PER_SECOND));
+        }
 
         var timeline = root.putArray("timeline");
         perSecond.forEach((second, bucket) -> timeline.addObject()

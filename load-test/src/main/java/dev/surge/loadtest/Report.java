@@ -48,7 +48,9 @@ final class Report {
         run.put("upstream_429", upstream.rateLimited());
         run.put("amplification", round2((double) upstream.requests() / messages));
         run.put("throughput_per_s", round2(succeeded / durationSeconds));
+        run.put("provider_limit_share", round2(succeeded / durationSeconds / options.load().limitPerSecond()));
         run.set("latency_ms", outcomes.path("latency_ms"));
+        run.set("answered_within", outcomes.path("answered_within"));
         run.put("duration_s", round2(durationSeconds));
         run.set("timeline", timeline(outcomes, samples));
         if (gatlingReport != null) {
@@ -100,8 +102,16 @@ final class Report {
         ObjectNode simulator = report.putObject("simulator");
         simulator.put("rpm", options.simulator().rpm());
         simulator.put("tpm", options.simulator().tpm());
-        simulator.put("first_token_ms", options.simulator().firstToken().toMillis());
-        simulator.put("per_token_ms", options.simulator().perToken().toMillis());
+        simulator.put("burst_ms", SimulatorSettings.BURST.toMillis());
+        simulator.put("first_token_ms", SimulatorSettings.FIRST_TOKEN.toMillis());
+        simulator.put("per_token_ms", SimulatorSettings.PER_TOKEN.toMillis());
+        Load load = options.load();
+        report.put("offered_per_s", round2(load.offeredPerSecond()));
+        report.put("provider_limit_per_s", round2(load.limitPerSecond()));
+        report.put("fair_share_wait_ms", load.fairShareWait().toMillis());
+        report.put("patience_s", options.patience().toSeconds());
+        runs.stream().filter(run -> Profile.BASELINE.label().equals(run.path("profile").asText())).findFirst()
+                .ifPresent(baseline -> report.put("provider_overloaded", baseline.path("upstream_429").asLong() > 0));
         report.putArray("runs").addAll(runs);
 
         Files.createDirectories(options.out());
@@ -110,20 +120,33 @@ final class Report {
         return report;
     }
 
-    static void printTable(List<ObjectNode> runs) {
-        String format = "%-10s %9s %9s %7s %-22s %9s %9s %7s %9s %9s %9s %9s%n";
+    /** False when the baseline ran and the provider refused none of its requests: the scenario proved nothing. */
+    static boolean overloaded(JsonNode report) {
+        return report.path("provider_overloaded").asBoolean(true);
+    }
+
+    static void printTable(JsonNode report) {
+        String format = "%-10s %9s %9s %7s %-22s %9s %9s %7s %9s %7s %9s %9s %9s%n";
         System.out.println();
         System.out.printf(format, "profile", "messages", "succeeded", "failed", "failed by status", "upstream",
-                "upstr 429", "ampl.", "msg/s", "p50 ms", "p99 ms", "time s");
-        for (ObjectNode run : runs) {
+                "upstr 429", "ampl.", "msg/s", "limit", "p50 ms", "p99 ms", "time s");
+        for (JsonNode run : report.path("runs")) {
             System.out.printf(format, run.path("profile").asText(), run.path("messages").asText(),
                     run.path("succeeded").asText(), run.path("failed").asText(), compact(run.path("failed_by_status")),
                     run.path("upstream_requests").asText(), run.path("upstream_429").asText(),
                     run.path("amplification").asText(), run.path("throughput_per_s").asText(),
+                    percent(run.path("provider_limit_share").asDouble()),
                     run.path("latency_ms").path("p50").asText(), run.path("latency_ms").path("p99").asText(),
                     run.path("duration_s").asText());
         }
-        System.out.println();
+        System.out.printf(Locale.ROOT, "%noffered %.2f messages/s against a provider limit of %.2f/s; fair-share wait "
+                + "%.1f s; patience %d s. 'limit' is the share of the provider's limit the answered messages used.%n%n",
+                report.path("offered_per_s").asDouble(), report.path("provider_limit_per_s").asDouble(),
+                report.path("fair_share_wait_ms").asLong() / 1000.0, report.path("patience_s").asLong());
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     private static String compact(JsonNode counts) {
@@ -138,6 +161,7 @@ final class Report {
     private static String html(ObjectNode report, List<ObjectNode> runs) {
         Map<String, List<double[]>> failures = new LinkedHashMap<>();
         Map<String, List<double[]>> rateLimited = new LinkedHashMap<>();
+        Map<String, List<double[]>> answeredWithin = new LinkedHashMap<>();
         Map<String, List<Double>> latency = new LinkedHashMap<>();
         Map<String, List<Double>> outcome = new LinkedHashMap<>();
         outcome.put("succeeded", new ArrayList<>());
@@ -148,6 +172,7 @@ final class Report {
             profiles.add(profile);
             failures.put(profile, series(run, "failed"));
             rateLimited.put(profile, series(run, "upstream_429"));
+            answeredWithin.put(profile, answeredShare(run));
             JsonNode l = run.path("latency_ms");
             latency.put(profile, List.of(l.path("p50").asDouble(), l.path("p95").asDouble(), l.path("p99").asDouble(),
                     l.path("max").asDouble()));
@@ -161,22 +186,30 @@ final class Report {
                 <html lang="en"><head><meta charset="utf-8"><title>Surge load test</title>
                 <style>
                 body{font-family:sans-serif;margin:2em;color:#222;max-width:1400px}
-                table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
+                table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
                 th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
                 .charts{display:flex;flex-wrap:wrap;gap:1.5em}.bad{color:#c92a2a;font-weight:bold}.good{color:#2b8a3e;font-weight:bold}
                 </style></head><body>
                 <h1>Surge: baseline vs resilient</h1>
                 """);
+        if (!overloaded(report)) {
+            html.append("<p class=\"bad\">The scenario did not overload the provider: it refused none of the "
+                    + "baseline's requests, so the figures below show nothing about resilience.</p>");
+        }
         html.append(String.format(Locale.ROOT,
-                "<p>%d users, each sending %d messages one after another (think time %d ms), against a provider "
-                        + "limited to %d requests and %d tokens a minute (time to first token %d ms, %d ms a token). "
-                        + "Generated %s.</p>",
+                "<p>%d users, each sending %d messages one after another (think time %d ms, patience %d s per reply), "
+                        + "against a provider limited to %d requests and %d tokens a minute, enforced per %d ms "
+                        + "(time to first token %d ms, %d ms a token). Offered load %.2f messages/s against a limit "
+                        + "of %.2f/s; fair-share wait %.1f s (users / limit - think time). Generated %s.</p>",
                 scenario.path("users").asInt(), scenario.path("messages_per_user").asInt(),
-                scenario.path("think_time_ms").asLong(), simulator.path("rpm").asInt(), simulator.path("tpm").asInt(),
+                scenario.path("think_time_ms").asLong(), report.path("patience_s").asLong(),
+                simulator.path("rpm").asInt(), simulator.path("tpm").asInt(), simulator.path("burst_ms").asLong(),
                 simulator.path("first_token_ms").asLong(), simulator.path("per_token_ms").asLong(),
-                Svg.escape(report.path("generated_at").asText())));
+                report.path("offered_per_s").asDouble(), report.path("provider_limit_per_s").asDouble(),
+                report.path("fair_share_wait_ms").asLong() / 1000.0, Svg.escape(report.path("generated_at").asText())));
         html.append("<table><tr><th>profile</th><th>messages</th><th>succeeded</th><th>failed</th><th>failed by status</th>"
                 + "<th>upstream requests</th><th>upstream 429</th><th>amplification</th><th>messages/s</th>"
+                + "<th>limit used</th>"
                 + "<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>duration s</th><th>Gatling</th></tr>");
         for (ObjectNode run : runs) {
             JsonNode l = run.path("latency_ms");
@@ -187,6 +220,7 @@ final class Report {
                     .append("<td>").append(Svg.escape(compact(run.path("failed_by_status")))).append("</td>")
                     .append(cell(run.path("upstream_requests"))).append(cell(run.path("upstream_429")))
                     .append(cell(run.path("amplification"))).append(cell(run.path("throughput_per_s")))
+                    .append("<td>").append(percent(run.path("provider_limit_share").asDouble())).append("</td>")
                     .append(cell(l.path("p50"))).append(cell(l.path("p95"))).append(cell(l.path("p99")))
                     .append(cell(l.path("max"))).append(cell(run.path("duration_s")))
                     .append("<td>").append(run.has("gatling_report")
@@ -196,11 +230,18 @@ final class Report {
         html.append("</table><div class=\"charts\">");
         html.append(Svg.lines("Failed messages over time (cumulative)", "seconds since start", "failed messages", failures));
         html.append(Svg.lines("Upstream 429s over time (cumulative)", "seconds since start", "429 answers", rateLimited));
+        Map<String, Double> marks = new LinkedHashMap<>();
+        marks.put("fair share", report.path("fair_share_wait_ms").asDouble() / 1000);
+        marks.put("patience", report.path("patience_s").asDouble());
+        html.append(Svg.lines("Waiting time: messages answered within", "seconds waited", "% of messages",
+                answeredWithin, marks, 100));
         html.append(Svg.bars("Message latency percentiles", "milliseconds", List.of("p50", "p95", "p99", "max"), latency,
                 Svg.PALETTE));
         html.append(Svg.bars("Messages by outcome", "messages", profiles, outcome, Svg.GOOD_FIRST));
         html.append("</div><p>Latency is per message as the frontend saw it: from the POST to the reply "
-                + "(or to the failure), repeated POSTs after a 202 included. Amplification is upstream requests per message.</p>"
+                + "(or to the failure), repeated POSTs after a 202 included; the waiting-time chart counts the messages "
+                + "answered within each wait, as a share of all messages. Amplification is upstream requests per "
+                + "message; limit used is answered messages per second over the provider's limit.</p>"
                 + "<p>Raw figures: <a href=\"report.json\">report.json</a>.</p></body></html>\n");
         return html.toString();
     }
@@ -211,6 +252,16 @@ final class Report {
             if (second.has(field)) {
                 points.add(new double[] {second.path("t").asDouble(), second.path(field).asDouble()});
             }
+        }
+        return points;
+    }
+
+    /** The waiting-time distribution: per second waited, the percentage of all messages answered within it. */
+    private static List<double[]> answeredShare(JsonNode run) {
+        double messages = Math.max(1, run.path("messages").asDouble());
+        List<double[]> points = new ArrayList<>();
+        for (JsonNode point : run.path("answered_within")) {
+            points.add(new double[] {point.path("s").asDouble(), 100 * point.path("messages").asDouble() / messages});
         }
         return points;
     }

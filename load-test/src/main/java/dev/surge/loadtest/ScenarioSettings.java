@@ -13,14 +13,17 @@ import java.time.Duration;
  * @param thinkTime the pause between a reply and the user's next message
  * @param rampUp the time over which users arrive
  * @param replyWait how long one POST may wait for its reply before agent-service answers 202
- * @param patience how long a user keeps asking for one reply (re-sending its POST after each 202) before
- *     counting it failed
+ * @param patience how long a user waits for one reply (re-sending its POST after each 202); a reply that
+ *     comes later counts as failed ({@code no_answer}), as a frontend gives up on it
  * @param outcomes the file the simulation writes its per-message outcomes to
  */
 public record ScenarioSettings(String baseUrl, int users, int messagesPerUser, Duration thinkTime,
         Duration rampUp, Duration replyWait, Duration patience, Path outcomes) {
 
     static final String PREFIX = "surge.load.";
+
+    /** How long a frontend waits for one reply by default: two minutes, past which its user has given up. */
+    static final Duration DEFAULT_PATIENCE = Duration.ofSeconds(120);
 
     /** The system properties that carry these settings to a forked JVM. */
     public String[] asSystemProperties() {
@@ -45,7 +48,7 @@ public record ScenarioSettings(String baseUrl, int users, int messagesPerUser, D
                 Duration.ofMillis(Long.getLong(PREFIX + "think-time-ms", 1000)),
                 Duration.ofMillis(Long.getLong(PREFIX + "ramp-up-ms", 5000)),
                 Duration.ofMillis(Long.getLong(PREFIX + "reply-wait-ms", 30_000)),
-                Duration.ofMillis(Long.getLong(PREFIX + "patience-ms", 1_800_000)),
+                Duration.ofMillis(Long.getLong(PREFIX + "patience-ms", DEFAULT_PATIENCE.toMillis())),
                 Path.of(System.getProperty(PREFIX + "outcomes", "target/outcomes.json")));
     }
 }

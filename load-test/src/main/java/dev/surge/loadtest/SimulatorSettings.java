@@ -5,34 +5,41 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The provider the scenario runs against: llm-simulator's limits and latency. The defaults make
- * demand clearly exceed capacity: 500 users with a one-second think time ask for far more than
- * {@code rpm} requests a minute.
+ * The provider the scenario runs against: llm-simulator's limits, enforced over one-second windows as
+ * OpenAI does, and its latency. The request limit is sized by {@link Load#sizedRpm} unless {@code --rpm}
+ * names one.
  *
  * @param rpm requests per minute per API key
  * @param tpm tokens per minute per API key
- * @param firstToken time to first token
- * @param perToken time per output token
  */
-record SimulatorSettings(int rpm, int tpm, Duration firstToken, Duration perToken) {
+record SimulatorSettings(int rpm, int tpm) {
 
-    static final SimulatorSettings DEFAULT = new SimulatorSettings(1200, 2_000_000,
-            Duration.ofMillis(300), Duration.ofMillis(5));
+    /**
+     * High enough that the request limit binds: at 600 requests a minute a request may charge 3,000 tokens
+     * (prompt plus maximum; a 40-message conversation's stay under that) before this limit would.
+     */
+    static final int DEFAULT_TPM = 2_000_000;
+    /** The window over which the per-minute limits are also enforced. */
+    static final Duration BURST = Duration.ofSeconds(1);
+    static final Duration FIRST_TOKEN = Duration.ofMillis(300);
+    static final Duration PER_TOKEN = Duration.ofMillis(5);
+    /** llm-simulator's replies are 16 to 63 tokens long (its ReplyGenerator): about 40 on average. */
+    static final int MEAN_REPLY_TOKENS = 40;
+    /** How long the provider takes for an average reply once it admits the request. */
+    static final Duration EXPECTED_LATENCY = FIRST_TOKEN.plus(PER_TOKEN.multipliedBy(MEAN_REPLY_TOKENS));
 
-    SimulatorSettings withRpm(int requestsPerMinute) {
-        return new SimulatorSettings(requestsPerMinute, tpm, firstToken, perToken);
-    }
-
-    SimulatorSettings withTpm(int tokensPerMinute) {
-        return new SimulatorSettings(rpm, tokensPerMinute, firstToken, perToken);
+    /** Requests a second the provider serves at most. */
+    double limitPerSecond() {
+        return rpm / 60.0;
     }
 
     Map<String, String> asConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("surge.simulator.rpm", Integer.toString(rpm));
         config.put("surge.simulator.tpm", Integer.toString(tpm));
-        config.put("surge.simulator.latency.first-token", firstToken.toMillis() + "ms");
-        config.put("surge.simulator.latency.per-token", perToken.toMillis() + "ms");
+        config.put("surge.simulator.burst", BURST.toMillis() + "ms");
+        config.put("surge.simulator.latency.first-token", FIRST_TOKEN.toMillis() + "ms");
+        config.put("surge.simulator.latency.per-token", PER_TOKEN.toMillis() + "ms");
         return config;
     }
 }

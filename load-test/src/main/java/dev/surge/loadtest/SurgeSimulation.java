@@ -26,9 +26,9 @@ import io.gatling.javaapi.http.HttpRequestActionBuilder;
  * The seed's load test: {@code users} frontends each open a conversation and send
  * {@code messagesPerUser} messages one after another, with a short think time, against agent-service.
  *
- * <p>A message succeeds when the frontend gets the assistant's reply: a 200 on the POST, or on a
- * repeat of it after a 202. Anything else is a failed message, recorded with the status the
- * frontend saw.
+ * <p>A message succeeds when the frontend gets the assistant's reply within its patience: a 200 on
+ * the POST, or on a repeat of it after a 202. A reply later than that is a failed message
+ * ({@code no_answer}); anything else is a failed message recorded with the status the frontend saw.
  */
 public class SurgeSimulation extends Simulation {
 
@@ -50,7 +50,7 @@ public class SurgeSimulation extends Simulation {
     private static HttpRequestActionBuilder postMessage(String name) {
         return HttpDsl.http(name)
                 .post("/tasks/#{taskId}/messages")
-                .queryParam("wait", SETTINGS.replyWait().toSeconds())
+                .queryParam("wait", SurgeSimulation::waitSeconds)
                 .header("Idempotency-Key", "#{taskId}-#{n}")
                 .body(StringBody(session -> "{\"content\":\"Message " + session.getInt("n")
                         + " from user " + session.userId() + ": summarise the plan in one sentence.\"}"))
@@ -64,7 +64,9 @@ public class SurgeSimulation extends Simulation {
             .exec(postMessage("send message"))
             .asLongAs(SurgeSimulation::stillPending).on(exec(postMessage("await reply")))
             .exec(session -> {
-                OUTCOMES.record(session.getInt("status"), System.nanoTime() - session.getLong("sentAt"));
+                long waited = System.nanoTime() - session.getLong("sentAt");
+                boolean inTime = waited <= SETTINGS.patience().toNanos();
+                OUTCOMES.record(inTime ? session.getInt("status") : OutcomeRecorder.NO_ANSWER, waited);
                 return session;
             });
 
@@ -80,14 +82,24 @@ public class SurgeSimulation extends Simulation {
     {
         setUp(users.injectOpen(rampUsers(SETTINGS.users()).during(SETTINGS.rampUp())))
                 .protocols(httpProtocol)
-                // Bounded in time whatever happens: every user's messages plus the patience for slow replies.
-                .maxDuration(SETTINGS.patience().multipliedBy(2)
-                        .plus(SETTINGS.thinkTime().plus(SETTINGS.replyWait()).multipliedBy(SETTINGS.messagesPerUser())));
+                // Bounded in time whatever happens: the last user's arrival, then per message its patience, one
+                // POST's wait beyond it (a POST in flight when patience runs out) and the think time.
+                .maxDuration(SETTINGS.rampUp().plus(SETTINGS.patience().plus(SETTINGS.replyWait())
+                        .plus(SETTINGS.thinkTime()).multipliedBy(SETTINGS.messagesPerUser())));
     }
 
     private static boolean stillPending(Session session) {
-        return session.getInt("status") == 202
-                && System.nanoTime() - session.getLong("sentAt") < SETTINGS.patience().toNanos();
+        return session.getInt("status") == 202 && patienceLeft(session) > 0;
+    }
+
+    /** Seconds the next POST may wait for its reply: agent-service's bound, but no longer than the patience left. */
+    private static long waitSeconds(Session session) {
+        long left = TimeUnit.NANOSECONDS.toSeconds(patienceLeft(session) + TimeUnit.SECONDS.toNanos(1) - 1);
+        return Math.max(1, Math.min(SETTINGS.replyWait().toSeconds(), left));
+    }
+
+    private static long patienceLeft(Session session) {
+        return SETTINGS.patience().toNanos() - (System.nanoTime() - session.getLong("sentAt"));
     }
 
     /** Lines starting with this are echoed by the launcher as progress. */

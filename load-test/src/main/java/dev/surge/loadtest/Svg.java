@@ -28,15 +28,37 @@ final class Svg {
 
     /** One line per series; each point is {x, y}. */
     static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series) {
+        return lines(title, xLabel, yLabel, series, Map.of(), 1);
+    }
+
+    /**
+     * One line per series, plus a dashed vertical line at each marker's x, labelled with the marker's name;
+     * the y axis reaches at least {@code minMaxY} (100 for a percentage, so that a plateau below it shows).
+     */
+    static String lines(String title, String xLabel, String yLabel, Map<String, List<double[]>> series,
+            Map<String, Double> markers, double minMaxY) {
         double maxX = 1;
-        double maxY = 1;
+        double maxY = minMaxY;
         for (List<double[]> points : series.values()) {
             for (double[] p : points) {
                 maxX = Math.max(maxX, p[0]);
                 maxY = Math.max(maxY, p[1]);
             }
         }
+        for (double marker : markers.values()) {
+            maxX = Math.max(maxX, marker);
+        }
         StringBuilder svg = open(title, xLabel, yLabel, maxX, maxY);
+        int m = 0;
+        for (Map.Entry<String, Double> marker : markers.entrySet()) {
+            double mx = x(marker.getValue(), maxX);
+            svg.append(String.format(Locale.ROOT,
+                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#868e96\" stroke-dasharray=\"4 3\"/>"
+                            + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"end\" fill=\"#495057\""
+                            + " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">%s</text>",
+                    mx, TOP, mx, HEIGHT - BOTTOM, mx - 3, TOP + 10 + 12 * m, escape(marker.getKey())));
+            m++;
+        }
         int i = 0;
         for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
             String color = PALETTE.get(i % PALETTE.size());

@@ -15,13 +15,22 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "surge.simulator")
 public interface SimulatorConfig {
 
-    /** Requests per minute per API key, a continuously refilling bucket; 0 turns the limit off. */
+    /** Requests per minute per API key, continuously refilling buckets (see {@code burst}); 0 turns the limit off. */
     @WithDefault("600")
     int rpm();
 
     /** Tokens per minute per API key (prompt plus requested maximum, charged up front); 0 turns the limit off. */
     @WithDefault("200000")
     int tpm();
+
+    /**
+     * The per-minute limits are also enforced over this shorter window, as OpenAI does: a key may spend at most
+     * this window's share of a limit at once (1s of 600 RPM is 10 requests), while the headers still announce the
+     * per-minute limit. 0 enforces them over the whole minute only (a bare number is milliseconds).
+     */
+    @WithDefault("1s")
+    @WithConverter(MillisOrDurationConverter.class)
+    Duration burst();
 
     /** Requests one API key may have in flight at once; more are answered 429; 0 turns the cap off. */
     @WithDefault("0")

@@ -11,12 +11,13 @@ import jakarta.inject.Inject;
 import dev.surge.simulator.SimulatorSettings;
 
 /**
- * Per-key requests-per-minute and tokens-per-minute limits, as OpenAI applies them.
+ * Per-key requests-per-minute and tokens-per-minute limits, as OpenAI applies them: each enforced over the minute
+ * and over the shorter burst window ({@link WindowedLimit}), announced per minute.
  *
- * <p>Every request takes one unit from its key's request bucket, admitted or not. An admitted request
- * also takes its prompt tokens plus its requested maximum from the token bucket. A rejected request
- * is told how long to wait: the time until both buckets hold what it needs, so the same request sent
- * after {@code retry-after-ms} is admitted unless other traffic on the key got there first.
+ * <p>Every request takes one unit from its key's request limit, admitted or not. An admitted request
+ * also takes its prompt tokens plus its requested maximum from the token limit. A rejected request
+ * is told how long to wait: the time until both limits, in both windows, hold what it needs, so the same request
+ * sent after {@code retry-after-ms} is admitted unless other traffic on the key got there first.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -35,12 +36,12 @@ public class RateLimiter {
 
     /** Charges one request of {@code tokens} (prompt plus requested maximum) to {@code keyId}. */
     public Decision acquire(String keyId, long tokens, SimulatorSettings settings) {
-        return bucketsOf(keyId).acquire(tokens, settings.rpm(), settings.tpm(), clock.getAsLong());
+        return bucketsOf(keyId).acquire(tokens, settings, clock.getAsLong());
     }
 
     /** The state of {@code keyId}'s buckets without charging anything, for answers that are not rate-limited. */
     public Decision peek(String keyId, SimulatorSettings settings) {
-        return bucketsOf(keyId).peek(settings.rpm(), settings.tpm(), clock.getAsLong());
+        return bucketsOf(keyId).peek(settings, clock.getAsLong());
     }
 
     /** Forgets every key: all buckets start full again. */
@@ -54,9 +55,9 @@ public class RateLimiter {
 
     /** Why a request was refused, in OpenAI's words for the {@code type} field. */
     public enum Limit {
-        /** The request bucket was empty. */
+        /** The request limit was spent, over the minute or over the burst window. */
         REQUESTS,
-        /** The token bucket held less than the request needs. */
+        /** The token limit held less than the request needs, over the minute or over the burst window. */
         TOKENS,
         /** The request needs more tokens than a whole minute's allowance: it can never be admitted. */
         TOO_LARGE
@@ -67,8 +68,8 @@ public class RateLimiter {
      *
      * @param rejectedBy null when admitted
      * @param retryAfterNanos how long to wait before the same request is admitted; 0 when admitted or never
-     * @param requests the request bucket after the charge, null when RPM is off
-     * @param tokens the token bucket after the charge, null when TPM is off
+     * @param requests the per-minute request limit after the charge, null when RPM is off
+     * @param tokens the per-minute token limit after the charge, null when TPM is off
      * @param requested tokens the request asked for
      */
     public record Decision(Limit rejectedBy, long retryAfterNanos, BucketState requests, BucketState tokens,
@@ -80,9 +81,12 @@ public class RateLimiter {
     }
 
     /**
+     * A per-minute limit as the {@code x-ratelimit-*} headers announce it.
+     *
      * @param limit per-minute limit
-     * @param remaining whole units available now
-     * @param resetNanos time until the bucket is full again
+     * @param remaining whole units of the minute's allowance available now (the burst window may refuse a
+     *     request while some remain, as OpenAI's does)
+     * @param resetNanos time until the minute's allowance is whole again
      */
     public record BucketState(long limit, long remaining, long resetNanos) {
 
@@ -92,22 +96,22 @@ public class RateLimiter {
         }
     }
 
-    /** The two buckets of one key, created lazily when a limit is first switched on. */
+    /** The two limits of one key, created lazily when a limit is first switched on. */
     private static final class KeyBuckets {
 
-        private TokenBucket requests;
-        private TokenBucket tokens;
+        private WindowedLimit requests;
+        private WindowedLimit tokens;
 
-        synchronized Decision acquire(long cost, long rpm, long tpm, long now) {
-            refill(rpm, tpm, now);
-            if (tokens != null && cost > tpm) {
+        synchronized Decision acquire(long cost, SimulatorSettings settings, long now) {
+            refill(settings, now);
+            if (tokens != null && cost > settings.tpm()) {
                 if (requests != null) {
                     requests.take(1);
                 }
                 return decision(Limit.TOO_LARGE, 0, cost);
             }
-            boolean requestsOk = requests == null || requests.level() >= 1;
-            boolean tokensOk = tokens == null || tokens.level() >= cost;
+            boolean requestsOk = requests == null || requests.fits(1);
+            boolean tokensOk = tokens == null || tokens.fits(cost);
             if (requests != null) {
                 requests.take(1);
             }
@@ -117,39 +121,39 @@ public class RateLimiter {
                 }
                 return decision(null, 0, cost);
             }
-            long waitRequests = requests == null ? 0 : requests.nanosUntil(1);
-            long waitTokens = tokens == null ? 0 : tokens.nanosUntil(cost);
+            long waitRequests = requests == null ? 0 : requests.nanosUntilFits(1);
+            long waitTokens = tokens == null ? 0 : tokens.nanosUntilFits(cost);
             return decision(requestsOk ? Limit.TOKENS : Limit.REQUESTS, Math.max(waitRequests, waitTokens), cost);
         }
 
-        synchronized Decision peek(long rpm, long tpm, long now) {
-            refill(rpm, tpm, now);
+        synchronized Decision peek(SimulatorSettings settings, long now) {
+            refill(settings, now);
             return decision(null, 0, 0);
         }
 
-        private void refill(long rpm, long tpm, long now) {
-            requests = refilled(requests, rpm, now);
-            tokens = refilled(tokens, tpm, now);
+        private void refill(SimulatorSettings settings, long now) {
+            long burstNanos = TimeUnit.MILLISECONDS.toNanos(settings.burstMs());
+            requests = refilled(requests, settings.rpm(), burstNanos, now);
+            tokens = refilled(tokens, settings.tpm(), burstNanos, now);
         }
 
-        private static TokenBucket refilled(TokenBucket bucket, long limit, long now) {
-            if (limit <= 0) {
+        private static WindowedLimit refilled(WindowedLimit limit, long perMinute, long burstNanos, long now) {
+            if (perMinute <= 0) {
                 return null;
             }
-            if (bucket == null) {
-                return new TokenBucket(limit, now);
+            if (limit == null) {
+                return new WindowedLimit(perMinute, burstNanos, now);
             }
-            bucket.refill(limit, now);
-            return bucket;
+            limit.refill(perMinute, burstNanos, now);
+            return limit;
         }
 
         private Decision decision(Limit rejectedBy, long retryAfterNanos, long requested) {
             return new Decision(rejectedBy, retryAfterNanos, state(requests), state(tokens), requested);
         }
 
-        private static BucketState state(TokenBucket bucket) {
-            return bucket == null ? null
-                    : new BucketState(bucket.limit(), bucket.remaining(), bucket.nanosUntilFull());
+        private static BucketState state(WindowedLimit limit) {
+            return limit == null ? null : limit.state();
         }
     }
 

@@ -25,8 +25,8 @@ public class SettingsService {
 
     private static final Logger LOG = Logger.getLogger(SettingsService.class);
 
-    private static final Set<String> TOP_LEVEL = Set.of("rpm", "tpm", "max_concurrent_per_key", "default_max_tokens",
-            "latency", "faults");
+    private static final Set<String> TOP_LEVEL = Set.of("rpm", "tpm", "burst_ms", "max_concurrent_per_key",
+            "default_max_tokens", "latency", "faults");
     private static final Set<String> LATENCY = Set.of("first_token_ms", "per_token_ms", "jitter");
     private static final Set<String> FAULTS = Set.of("error_rate", "reset_rate", "hang_rate", "hang_for_ms",
             "stream_fail_after", "insufficient_quota");
@@ -82,6 +82,7 @@ public class SettingsService {
         return new SimulatorSettings(
                 integer(patch, "rpm", base.rpm()),
                 integer(patch, "tpm", base.tpm()),
+                millis(patch, "burst_ms", base.burstMs()),
                 (int) integer(patch, "max_concurrent_per_key", base.maxConcurrentPerKey()),
                 (int) integer(patch, "default_max_tokens", base.defaultMaxTokens()),
                 latency, faults).validated();

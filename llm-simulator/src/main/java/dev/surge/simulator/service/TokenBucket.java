@@ -3,53 +3,53 @@ package dev.surge.simulator.service;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A bucket that holds up to one minute's allowance and refills continuously at limit/60 s.
+ * A bucket that holds up to {@code capacity} units and refills continuously at a per-minute rate: the one
+ * definition of the simulator's bucket arithmetic, used for the minute window and for the burst window alike.
  *
- * <p>Rejected requests may take from it too (OpenAI counts them against the limit), so the level
- * can go negative; the debt is capped at one minute's allowance, so a client that keeps hammering
- * waits at most a minute and one request's refill. Not thread-safe: {@link RateLimiter} guards each key's buckets.
+ * <p>Rejected requests may take from it too (OpenAI counts them against the limit), so the level can go
+ * negative; the debt is capped at one bucket's capacity, so a client that keeps hammering waits at most two
+ * buckets' refill. A request larger than the bucket fits once the bucket is full and leaves it in debt, so that
+ * a short window never refuses a request for good. Not thread-safe: {@link RateLimiter} guards each key's buckets.
  */
 final class TokenBucket {
 
     private static final double NANOS_PER_MINUTE = TimeUnit.MINUTES.toNanos(1);
 
-    private long limit;
+    private double capacity;
+    private double ratePerNano;
     private double level;
     private long refilledAt;
 
-    TokenBucket(long limit, long now) {
-        this.limit = limit;
-        this.level = limit;
+    /** A full bucket of {@code capacity} units refilling at {@code perMinute} units a minute. */
+    TokenBucket(double capacity, long perMinute, long now) {
+        this.capacity = capacity;
+        this.ratePerNano = perMinute / NANOS_PER_MINUTE;
+        this.level = capacity;
         this.refilledAt = now;
     }
 
-    /** Adds what has dripped in since the last call, at the rate of {@code limit} (a changed limit applies to it). */
-    void refill(long limit, long now) {
-        this.limit = limit;
+    /** Adds what has dripped in since the last call at the given rate; a changed size or rate applies from now. */
+    void refill(double capacity, long perMinute, long now) {
         long elapsed = Math.max(0, now - refilledAt);
-        level = Math.min(limit, level + elapsed * ratePerNano());
-        refilledAt = now;
+        this.level = Math.min(capacity, level + elapsed * ratePerNano);
+        this.capacity = capacity;
+        this.ratePerNano = perMinute / NANOS_PER_MINUTE;
+        this.refilledAt = now;
     }
 
-    double level() {
-        return level;
+    /** Whether a request of {@code amount} fits now: the bucket holds it, or is full when it is larger. */
+    boolean fits(double amount) {
+        return level >= needed(amount);
     }
 
-    long limit() {
-        return limit;
+    /** Nanoseconds until a request of {@code amount} fits; 0 when it already does. */
+    long nanosUntilFits(double amount) {
+        return nanosUntil(needed(amount));
     }
 
-    /** Takes {@code amount}, allowing a debt of up to one minute's allowance. */
+    /** Takes {@code amount}, allowing a debt of up to one bucket's capacity. */
     void take(double amount) {
-        level = Math.max(-limit, level - amount);
-    }
-
-    /** Nanoseconds until the level reaches {@code target}; 0 when it already has. */
-    long nanosUntil(double target) {
-        if (level >= target) {
-            return 0;
-        }
-        return (long) Math.ceil((target - level) / ratePerNano());
+        level = Math.max(-capacity, level - amount);
     }
 
     /** Whole units available now, never negative. */
@@ -59,10 +59,17 @@ final class TokenBucket {
 
     /** Nanoseconds until the bucket is full again. */
     long nanosUntilFull() {
-        return nanosUntil(limit);
+        return nanosUntil(capacity);
     }
 
-    private double ratePerNano() {
-        return limit / NANOS_PER_MINUTE;
+    private double needed(double amount) {
+        return Math.min(amount, capacity);
+    }
+
+    private long nanosUntil(double target) {
+        if (level >= target) {
+            return 0;
+        }
+        return (long) Math.ceil((target - level) / ratePerNano);
     }
 }
