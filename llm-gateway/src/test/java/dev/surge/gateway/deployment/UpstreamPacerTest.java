@@ -1,4 +1,4 @@
-package dev.surge.gateway.service;
+package dev.surge.gateway.deployment;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,7 +18,7 @@ import io.vertx.core.Vertx;
 class UpstreamPacerTest {
 
     private final Vertx vertx = Vertx.vertx();
-    private final UpstreamPacer pacer = new UpstreamPacer(vertx, true, Duration.ofSeconds(60));
+    private final UpstreamPacer pacer = pacer(true, Duration.ofSeconds(60));
 
     @AfterEach
     void closeVertx() {
@@ -29,7 +29,7 @@ class UpstreamPacerTest {
     void sendsAtOnceUntilALimitIsAnnounced() {
         AtomicInteger sent = new AtomicInteger();
         for (int i = 0; i < 50; i++) {
-            pacer.acquire(sent::incrementAndGet);
+            pacer.acquire(1, sent::incrementAndGet);
         }
         assertThat(sent.get(), equalTo(50));
     }
@@ -41,9 +41,9 @@ class UpstreamPacerTest {
         CountDownLatch third = new CountDownLatch(1);
         long start = System.nanoTime();
 
-        pacer.acquire(sent::incrementAndGet);
-        pacer.acquire(sent::incrementAndGet);
-        pacer.acquire(third::countDown);
+        pacer.acquire(1, sent::incrementAndGet);
+        pacer.acquire(1, sent::incrementAndGet);
+        pacer.acquire(1, third::countDown);
 
         assertThat(sent.get(), equalTo(2));
         assertThat(pacer.waiting(), equalTo(1));
@@ -54,12 +54,12 @@ class UpstreamPacerTest {
 
     @Test
     void holdsEveryAttemptForTheDelayOfA429CappedAtTheMaximum() throws Exception {
-        UpstreamPacer capped = new UpstreamPacer(vertx, true, Duration.ofMillis(300));
+        UpstreamPacer capped = pacer(true, Duration.ofMillis(300));
         capped.observe(429, limits("60000", "0"), Duration.ofSeconds(30));
         CountDownLatch sent = new CountDownLatch(1);
         long start = System.nanoTime();
 
-        capped.acquire(sent::countDown);
+        capped.acquire(1, sent::countDown);
 
         assertThat(sent.await(5, TimeUnit.SECONDS), equalTo(true));
         assertThat(Duration.ofNanos(System.nanoTime() - start), greaterThanOrEqualTo(Duration.ofMillis(300)));
@@ -71,8 +71,8 @@ class UpstreamPacerTest {
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch later = new CountDownLatch(1);
 
-        pacer.acquire(sent::incrementAndGet).cancel();
-        pacer.acquire(later::countDown);
+        pacer.acquire(1, sent::incrementAndGet).cancel();
+        pacer.acquire(1, later::countDown);
 
         assertThat(later.await(5, TimeUnit.SECONDS), equalTo(true));
         assertThat(sent.get(), equalTo(0));
@@ -81,13 +81,17 @@ class UpstreamPacerTest {
 
     @Test
     void pacesNothingWhenDisabled() {
-        UpstreamPacer off = new UpstreamPacer(vertx, false, Duration.ofSeconds(60));
+        UpstreamPacer off = pacer(false, Duration.ofSeconds(60));
         off.observe(429, limits("60", "0"), Duration.ofSeconds(30));
         AtomicInteger sent = new AtomicInteger();
 
-        off.acquire(sent::incrementAndGet);
+        off.acquire(1, sent::incrementAndGet);
 
         assertThat(sent.get(), equalTo(1));
+    }
+
+    private UpstreamPacer pacer(boolean enabled, Duration maxPause) {
+        return new UpstreamPacer(vertx, new UpstreamPacer.Settings(enabled, maxPause, Duration.ofSeconds(1), 0, 0));
     }
 
     private static MultiMap limits(String limit, String remaining) {
