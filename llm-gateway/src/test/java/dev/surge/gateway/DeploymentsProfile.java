@@ -15,7 +15,7 @@ public class DeploymentsProfile implements QuarkusTestProfile {
     /** The WireMock deployments. */
     static final List<String> STUBBED = List.of("cap-a", "cap-b", "pause-a", "pause-b", "probe-a", "probe-b",
             "cool-a", "cool-b", "fb-main", "fb-backup", "pm-a", "st-a", "st-b", "st-c", "ce-a", "ce-b", "tiny", "small",
-            "large", "nf-a", "nf-b");
+            "large", "nf-a", "nf-b", "slow");
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -46,6 +46,7 @@ public class DeploymentsProfile implements QuarkusTestProfile {
                 Map.entry("surge.gateway.deployments.small.weight", "2"),
                 Map.entry("surge.gateway.deployments.small.tpm", "1000"),
                 Map.entry("surge.gateway.models.never.deployments", "nf-a,nf-b"),
+                Map.entry("surge.gateway.models.slow.deployments", "slow"),
                 Map.entry("surge.gateway.deployments.nf-a.tpm", "1000"),
                 Map.entry("surge.gateway.deployments.nf-b.tpm", "1500"));
     }

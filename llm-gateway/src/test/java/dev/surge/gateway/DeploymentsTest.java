@@ -165,6 +165,18 @@ class DeploymentsTest {
     }
 
     @Test
+    void coolsADeploymentThatKeepsCallersWaitingPastTheirTimeout() {
+        stub("slow", completion().withFixedDelay(3000));
+        String body = chat("slow", ",\"timeout\":0.3");
+        for (int i = 0; i < 5; i++) {
+            call(body).then().statusCode(504).header(ATTEMPTS, "1").body("error.code", equalTo("deadline_exceeded"));
+        }
+
+        call(body).then().statusCode(503).header(ATTEMPTS, "0").body("error.code", equalTo("deployments_cooling"));
+        assertThat(hits("slow"), equalTo(5));
+    }
+
+    @Test
     void fallsBackToTheFallbackModelUnderItsName() {
         stub("fb-main", serverError());
         stub("fb-backup", completion());
@@ -308,7 +320,7 @@ class DeploymentsTest {
     void listsTheConfiguredModels() {
         given().auth().oauth2(Fixtures.GATEWAY_KEY).get("/v1/models").then().statusCode(200)
                 .body("data.id", contains("backup", "broken", "capacity", "cooling", "main", "never", "pause",
-                        "paused", "probe", "sized", "stream", "strict", "tiny"));
+                        "paused", "probe", "sized", "slow", "stream", "strict", "tiny"));
     }
 
     private static String chat(String model) {

@@ -21,9 +21,12 @@ public final class Deployment {
     private final DeploymentBreaker breaker;
     private final RetryBudget budget;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Mean time to response headers of recent successful attempts, in nanoseconds; 0 until one is seen. */
+    /**
+     * Mean time to response headers of recent successful attempts, in nanoseconds; 0 until one is seen. Volatile,
+     * not locked: two event loops updating it at once may lose one sample, which a running average can afford.
+     */
     private volatile double latencyNanos;
-    /** Real prompt tokens per estimated one, as {@code usage} reports them; 1 until one is seen. */
+    /** Real prompt tokens per estimated one, as {@code usage} reports them; 1 until one is seen. Same as above. */
     private volatile double promptCorrection = 1;
 
     Deployment(String name, int weight, String upstreamModel, UpstreamClient client, UpstreamPacer pacer,

@@ -36,6 +36,7 @@ public final class DeploymentBreaker {
     private final String name;
     private final long delayNanos;
     private final TypedGuard<CompletionStage<Void>> guard;
+    private final CircuitBreakerMaintenance maintenance = CircuitBreakerMaintenance.get();
     private final AtomicBoolean probing = new AtomicBoolean();
     private volatile long openedAt;
 
@@ -116,7 +117,7 @@ public final class DeploymentBreaker {
     }
 
     private CircuitBreakerState state() {
-        return CircuitBreakerMaintenance.get().currentState(name);
+        return maintenance.currentState(name);
     }
 
     private long returnsAt() {

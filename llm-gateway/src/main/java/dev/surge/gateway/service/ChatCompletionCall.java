@@ -124,7 +124,7 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
             case NEVER_FITS -> neverFits(choice);
             case COOLING -> cooling(false, choice.waitNanos());
             case GO -> {
-                if (wouldOverrunDeadline(choice.waitNanos())) {
+                if (choice.waitNanos() > 0 && wouldOverrunDeadline(choice.waitNanos())) {
                     cooling(true, choice.waitNanos());
                 } else {
                     choice.target().deployment().budget().recordRequest();
@@ -288,7 +288,9 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
         if (finished || committed) {
             return;
         }
-        cancelAttempt();
+        if (attempt != null) {
+            attempt.cancel(true);
+        }
         stampAttempts();
         service.errors.deadlineExceeded(response, request.timeout().orElseThrow());
         finish("deadline_exceeded");
@@ -321,7 +323,7 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
 
     private void cancelAttempt() {
         if (attempt != null) {
-            attempt.cancel();
+            attempt.cancel(false);
         }
     }
 

@@ -86,8 +86,13 @@ final class UpstreamAttempt {
         ticket = deployment.pacer().acquire(cost, this::enter);
     }
 
-    /** The call no longer wants the attempt: stops waiting or frees the connection, and hears nothing more. */
-    void cancel() {
+    /**
+     * The call no longer wants the attempt: stops waiting or frees the connection, and hears nothing more.
+     *
+     * @param timedOut whether the call ran out of time waiting for the answer, which then counts against the
+     *        deployment like a read timeout; otherwise (the caller went away) the attempt counts as answered
+     */
+    void cancel(boolean timedOut) {
         if (over) {
             return;
         }
@@ -97,7 +102,9 @@ final class UpstreamAttempt {
         if (request != null) {
             request.reset();
         }
-        if (permit != null) {
+        if (permit != null && timedOut) {
+            permit.failed();
+        } else if (permit != null) {
             permit.answered();
         }
     }
