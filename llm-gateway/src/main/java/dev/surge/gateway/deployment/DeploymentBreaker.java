@@ -42,6 +42,9 @@ public final class DeploymentBreaker {
 
     /**
      * @param name unique among breakers of the application (SmallRye keeps a registry by name)
+     * @param window the attempts the failure ratio is taken over
+     * @param failureRatio the share of failed attempts in the window that opens the breaker
+     * @param delay how long an open breaker keeps its deployment out before the probe
      */
     public DeploymentBreaker(String name, int window, double failureRatio, Duration delay) {
         this.name = name;
