@@ -18,10 +18,14 @@ import io.vertx.core.buffer.Buffer;
  * @param stream whether the caller asked for server-sent events
  * @param numRetries the caller's {@code num_retries}, if any
  * @param timeout the caller's {@code timeout} (the whole call, retries included), if any
+ * @param promptChars characters of message text, from which the prompt's tokens are estimated
+ * @param maxTokens the caller's {@code max_completion_tokens}, else {@code max_tokens}, if any
  * @param upstreamBody the body to forward: the caller's, less {@code num_retries} and {@code timeout}
+ * @param json the parsed body, less the same fields, kept to write it again for another upstream model name (only
+ *        {@link #bodyFor} changes it, and only its {@code model})
  */
 public record ChatCompletionRequest(String model, boolean stream, OptionalInt numRetries, Optional<Duration> timeout,
-        Buffer upstreamBody) {
+        long promptChars, OptionalInt maxTokens, Buffer upstreamBody, ObjectNode json) {
 
     /** Most retries a caller may ask for. */
     public static final int MAX_NUM_RETRIES = 10;
@@ -72,7 +76,51 @@ public record ChatCompletionRequest(String model, boolean stream, OptionalInt nu
         }
         Buffer upstreamBody = retries == null && seconds == null ? body : Buffer.buffer(writeBytes(mapper, json));
         return new ChatCompletionRequest(model.asText(), stream != null && stream.asBoolean(), numRetries, timeout,
-                upstreamBody);
+                textLength(messages), maxTokens(json), upstreamBody, json);
+    }
+
+    /**
+     * The body to send for {@code upstreamModel}: the forwarded body itself when that is the model the caller
+     * named, else the same body written again with {@code model} replaced. Not thread-safe: a call's attempts
+     * run one after the other on its event loop.
+     */
+    public Buffer bodyFor(String upstreamModel, ObjectMapper mapper) {
+        if (upstreamModel.equals(model)) {
+            return upstreamBody;
+        }
+        json.put("model", upstreamModel);
+        return Buffer.buffer(writeBytes(mapper, json));
+    }
+
+    /** Characters of the messages' text: string contents and the text parts of array contents. */
+    private static long textLength(JsonNode messages) {
+        long chars = 0;
+        for (JsonNode message : messages) {
+            JsonNode content = message.get("content");
+            if (content == null) {
+                continue;
+            }
+            if (content.isTextual()) {
+                chars += content.textValue().length();
+            } else if (content.isArray()) {
+                for (JsonNode part : content) {
+                    JsonNode text = part.get("text");
+                    chars += text != null && text.isTextual() ? text.textValue().length() : 0;
+                }
+            }
+        }
+        return chars;
+    }
+
+    /** The completion tokens the caller capped the answer at; a malformed value is the upstream's to refuse. */
+    private static OptionalInt maxTokens(ObjectNode json) {
+        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+            JsonNode value = json.get(field);
+            if (value != null && value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0) {
+                return OptionalInt.of(value.intValue());
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static byte[] writeBytes(ObjectMapper mapper, ObjectNode json) {

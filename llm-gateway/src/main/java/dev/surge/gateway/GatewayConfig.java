@@ -2,7 +2,9 @@ package dev.surge.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import io.quarkus.runtime.configuration.MemorySize;
@@ -16,8 +18,26 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "surge.gateway")
 public interface GatewayConfig {
 
-    /** The OpenAI-compatible provider that calls are forwarded to. */
-    Upstream upstream();
+    /** The name of the one deployment built from {@code surge.gateway.upstream.*} when none is configured. */
+    String DEFAULT_DEPLOYMENT = "default";
+
+    /** What {@code GET /v1/models} lists while no model is configured (every model name is then forwarded). */
+    String DEFAULT_MODEL = "gpt-4o-mini";
+
+    /**
+     * The single upstream of a gateway without {@code surge.gateway.deployments}: it becomes the deployment
+     * {@value #DEFAULT_DEPLOYMENT}. Not used once any deployment is configured.
+     */
+    Deployment upstream();
+
+    /** OpenAI-compatible deployments by name; the name appears in {@code x-surge-deployment} and metrics. */
+    Map<String, Deployment> deployments();
+
+    /**
+     * The models callers may name, each served by its deployments. With none configured every model name is
+     * forwarded to every deployment as named, and {@code GET /v1/models} lists {@value #DEFAULT_MODEL}.
+     */
+    Map<String, Model> models();
 
     /**
      * Keys that callers present as {@code Authorization: Bearer <key>}, comma-separated. With none configured
@@ -55,39 +75,118 @@ public interface GatewayConfig {
     @WithDefault("1M")
     MemorySize maxBodySize();
 
-    /** Model ids listed by {@code GET /v1/models} (a static list: it answers even while the upstream is down). */
-    @WithDefault("gpt-4o-mini")
-    List<String> models();
+    /**
+     * Completion tokens a request is assumed to use when it names no {@code max_completion_tokens} or
+     * {@code max_tokens}, for pacing on tokens and for telling whether it can ever fit a deployment's limit.
+     */
+    @WithDefault("256")
+    int defaultMaxTokens();
 
-    /** Where calls go. */
-    interface Upstream {
+    /** When a deployment counts as failing, and how long it then cools down. */
+    Breaker breaker();
 
-        /** Base URL as OpenAI's SDKs take it, {@code /v1} included; the default is the llm-simulator. */
-        @WithDefault("http://localhost:8089/v1")
+    /** How many retries each deployment takes, as a share of its requests. */
+    RetryBudget retryBudget();
+
+    /** One OpenAI-compatible endpoint with its own key, connection pool, pacer and cooldown. */
+    interface Deployment {
+
+        /** Base URL as OpenAI's SDKs take it, {@code /v1} included. */
         String url();
 
         /** Sent upstream as {@code Authorization: Bearer <key>} when set; never logged or echoed. */
         Optional<String> apiKey();
 
-        /** Connections kept to the upstream at most (HTTP/1.1 pool size). */
+        /** The model name sent upstream in place of the one the caller named; the caller's when not set. */
+        Optional<String> model();
+
+        /** Share of the traffic among deployments that could serve a call equally soon. */
+        @WithDefault("1")
+        int weight();
+
+        /** Connections kept to the deployment at most (HTTP/1.1 pool size). */
         @WithDefault("200")
         int poolSize();
 
         /**
-         * Whether attempts are paced to the request rate the upstream announces ({@code x-ratelimit-limit-requests},
-         * {@code -remaining-requests}) and, once it has announced them, all held back for a 429's delay, so that
-         * callers queue here instead of deepening the provider's rate-limit debt with early retries.
+         * Whether attempts are paced to the request and token rates the deployment announces
+         * ({@code x-ratelimit-limit-*}, {@code -remaining-*}) or that {@code rpm} / {@code tpm} set and, once a
+         * rate is known, all held back for a 429's delay, so that callers queue here instead of deepening the
+         * provider's rate-limit debt with early retries.
          */
         @WithDefault("true")
         boolean pacing();
 
-        /** Longest wait for a connection to the upstream to open. */
+        /** How much of the per-minute rate may go at once: one second's worth by default, then it is paced. */
+        @WithDefault("1s")
+        Duration burst();
+
+        /** Requests per minute to pace to before (or below) what the deployment announces. */
+        OptionalLong rpm();
+
+        /**
+         * Tokens per minute to pace to before (or below) what the deployment announces; a request needing more
+         * is never sent to this deployment.
+         */
+        OptionalLong tpm();
+
+        /** Longest wait for a connection to the deployment to open. */
         @WithDefault("5s")
         Duration connectTimeout();
 
-        /** Longest silence from the upstream, waiting for its answer or for the next chunk of a stream. */
+        /** Longest silence from the deployment, waiting for its answer or for the next chunk of a stream. */
         @WithDefault("120s")
         Duration readTimeout();
+    }
+
+    /** A model callers name. */
+    interface Model {
+
+        /** Names of the deployments that serve it, comma-separated; {@code *} for every deployment. */
+        List<String> deployments();
+
+        /** Models whose deployments take its calls, in this order, once its own deployments cannot. */
+        Optional<List<String>> fallbacks();
+    }
+
+    /**
+     * A deployment's circuit breaker: it opens when {@code failure-ratio} of its last {@code window} attempts
+     * failed for capacity (5 of 5 by default: five failures in a row), stays open for {@code delay}, then lets one
+     * probe through.
+     */
+    interface Breaker {
+
+        /** Attempts the failure ratio is taken over. */
+        @WithDefault("5")
+        int window();
+
+        /** Share of failed attempts in the window that opens the breaker; 1.0 means every one of them. */
+        @WithDefault("1.0")
+        double failureRatio();
+
+        /** How long an open breaker keeps its deployment out before the probe. */
+        @WithDefault("10s")
+        Duration delay();
+    }
+
+    /**
+     * Retries each deployment accepts, over a sliding window, as Finagle and Envoy bound them: at most
+     * {@code ratio} of its first attempts plus {@code min-per-second}; past that, failures are answered as they
+     * are.
+     */
+    interface RetryBudget {
+
+        /** Retries allowed per first attempt. */
+        @WithDefault("0.2")
+        double ratio();
+
+        /** Retries allowed per second whatever the traffic, so that a quiet deployment can still retry. */
+        @WithDefault("3")
+        int minPerSecond();
+
+        /** The sliding window both are counted over. */
+        @WithDefault("10s")
+        Duration window();
     }
 
     /** Backoff as OpenAI's SDKs do it: initial, doubling, capped, with jitter. */

@@ -15,7 +15,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * An upstream that starts a stream and drops the connection after its first event: something WireMock cannot do,
- * since it sends nothing before its first dribbled chunk. Counts the calls it got.
+ * since it sends nothing before its first dribbled chunk. Counts the calls it got. It is the gateway's upstream,
+ * or with the init argument {@value #DEPLOYMENT} the deployment of that name.
  */
 public class BreakingUpstream implements QuarkusTestResourceLifecycleManager {
 
@@ -28,7 +29,18 @@ public class BreakingUpstream implements QuarkusTestResourceLifecycleManager {
             + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},"
             + "\"finish_reason\":null}]}\n\n";
 
+    /** The init argument naming the deployment this upstream stands for. */
+    static final String DEPLOYMENT = "deployment";
+
     private ServerSocket server;
+    private String urlKey = "surge.gateway.upstream.url";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        if (initArgs.containsKey(DEPLOYMENT)) {
+            urlKey = "surge.gateway.deployments." + initArgs.get(DEPLOYMENT) + ".url";
+        }
+    }
 
     @Override
     public Map<String, String> start() {
@@ -40,7 +52,7 @@ public class BreakingUpstream implements QuarkusTestResourceLifecycleManager {
         Thread acceptor = new Thread(this::serve, "breaking-upstream");
         acceptor.setDaemon(true);
         acceptor.start();
-        return Map.of("surge.gateway.upstream.url", "http://localhost:" + server.getLocalPort() + "/v1");
+        return Map.of(urlKey, "http://localhost:" + server.getLocalPort() + "/v1");
     }
 
     private void serve() {

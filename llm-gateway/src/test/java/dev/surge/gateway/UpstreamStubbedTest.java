@@ -46,13 +46,18 @@ abstract class UpstreamStubbedTest {
 
     /** Makes the upstream give these answers to successive calls, the last one to every call after. */
     void stubAnswersInTurn(ResponseDefinitionBuilder... answers) {
+        stubAnswersInTurn(upstream, PATH, answers);
+    }
+
+    /** Makes {@code server} give these answers to successive calls of {@code path}, the last one to every call after. */
+    static void stubAnswersInTurn(WireMockServer server, String path, ResponseDefinitionBuilder... answers) {
         for (int i = 0; i < answers.length; i++) {
-            ScenarioMappingBuilder call = post(PATH).inScenario("answers")
+            ScenarioMappingBuilder call = post(path).inScenario(path)
                     .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer " + i);
             if (i < answers.length - 1) {
                 call = call.willSetStateTo("answer " + (i + 1));
             }
-            upstream.stubFor(call.willReturn(answers[i]));
+            server.stubFor(call.willReturn(answers[i]));
         }
     }
 

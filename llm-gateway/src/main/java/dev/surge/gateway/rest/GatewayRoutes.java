@@ -14,6 +14,7 @@ import dev.surge.gateway.GatewayConfig;
 import dev.surge.gateway.InvalidRequestException;
 import dev.surge.gateway.ModelList;
 import dev.surge.gateway.OpenAiError;
+import dev.surge.gateway.deployment.Deployments;
 import dev.surge.gateway.service.ChatCompletionService;
 import dev.surge.gateway.service.ErrorResponses;
 import dev.surge.gateway.service.GatewayMetrics;
@@ -36,16 +37,23 @@ public class GatewayRoutes {
     private final GatewayMetrics metrics;
     private final ObjectMapper mapper;
     private final GatewayConfig config;
+    private final String modelList;
 
     @Inject
     GatewayRoutes(ApiKeyAuthenticator authenticator, ChatCompletionService chatCompletions, ErrorResponses errors,
-            GatewayMetrics metrics, ObjectMapper mapper, GatewayConfig config) {
+            GatewayMetrics metrics, ObjectMapper mapper, GatewayConfig config, Deployments deployments) {
         this.authenticator = authenticator;
         this.chatCompletions = chatCompletions;
         this.errors = errors;
         this.metrics = metrics;
         this.mapper = mapper;
         this.config = config;
+        // A static list, written once: it answers even while every deployment is down.
+        try {
+            this.modelList = mapper.writeValueAsString(ModelList.of(deployments.models()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The model list could not be written as JSON", e);
+        }
     }
 
     void init(@Observes Router router) {
@@ -65,6 +73,7 @@ public class GatewayRoutes {
         }
         if (context.request().path().endsWith("/chat/completions")) {
             metrics.requestCompleted(GatewayMetrics.UNKNOWN_MODEL, "unauthorized", Duration.ZERO);
+            context.response().putHeader(ChatCompletionService.ATTEMPTS_HEADER, "0");
         }
         errors.send(context.response(), 401, false, OpenAiError.of(
                 "Incorrect or missing API key. Send 'Authorization: Bearer <key>' with a key of this gateway.",
@@ -72,12 +81,7 @@ public class GatewayRoutes {
     }
 
     private void listModels(RoutingContext context) {
-        try {
-            context.response().putHeader("content-type", "application/json")
-                    .end(mapper.writeValueAsString(ModelList.of(config.models())));
-        } catch (JsonProcessingException e) {
-            context.fail(e);
-        }
+        context.response().putHeader("content-type", "application/json").end(modelList);
     }
 
     private void chatCompletions(RoutingContext context) {
@@ -87,6 +91,7 @@ public class GatewayRoutes {
             request = ChatCompletionRequest.parse(body == null ? Buffer.buffer() : body, mapper);
         } catch (InvalidRequestException e) {
             metrics.requestCompleted(GatewayMetrics.UNKNOWN_MODEL, "invalid_request", Duration.ZERO);
+            context.response().putHeader(ChatCompletionService.ATTEMPTS_HEADER, "0");
             errors.send(context.response(), 400, false,
                     OpenAiError.of(e.getMessage(), "invalid_request_error", e.param(), null));
             return;
@@ -100,6 +105,7 @@ public class GatewayRoutes {
         }
         if (context.statusCode() == 413) {
             metrics.requestCompleted(GatewayMetrics.UNKNOWN_MODEL, "invalid_request", Duration.ZERO);
+            context.response().putHeader(ChatCompletionService.ATTEMPTS_HEADER, "0");
             errors.send(context.response(), 413, false, OpenAiError.of(
                     "The request body is larger than " + config.maxBodySize().asLongValue() + " bytes.",
                     "invalid_request_error", null, "request_too_large"));

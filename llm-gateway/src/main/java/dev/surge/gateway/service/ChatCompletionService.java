@@ -5,40 +5,50 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.surge.gateway.ChatCompletionRequest;
 import dev.surge.gateway.GatewayConfig;
+import dev.surge.gateway.deployment.Deployments;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
-/** Forwards chat completions upstream with retries and backpressure; each call runs as a {@link ChatCompletionCall}. */
+/**
+ * Forwards chat completions to the model's deployments with retries, fallbacks and backpressure; each call runs
+ * as a {@link ChatCompletionCall}.
+ */
 @ApplicationScoped
 public class ChatCompletionService {
 
+    /** On every answer to a chat completion: how many attempts the call sent upstream (0 when none). */
+    public static final String ATTEMPTS_HEADER = "x-surge-upstream-attempts";
+    /** On an answer that came from a deployment (relayed, or its error passed on): the deployment's name. */
+    public static final String DEPLOYMENT_HEADER = "x-surge-deployment";
+
     final Vertx vertx;
-    final UpstreamClient upstream;
+    final Deployments deployments;
     final RetryPolicy retryPolicy;
     final InFlightLimiter limiter;
-    final UpstreamPacer pacer;
     final GatewayMetrics metrics;
     final ErrorResponses errors;
+    final ObjectMapper mapper;
     final int defaultNumRetries;
+    final int defaultMaxTokens;
     final Duration overloadRetryAfter;
-    /** Only to scrub it from upstream error bodies before they reach a caller. */
-    final String upstreamApiKey;
 
     @Inject
-    ChatCompletionService(Vertx vertx, UpstreamClient upstream, RetryPolicy retryPolicy, InFlightLimiter limiter,
-            UpstreamPacer pacer, GatewayMetrics metrics, ErrorResponses errors, GatewayConfig config) {
+    ChatCompletionService(Vertx vertx, Deployments deployments, RetryPolicy retryPolicy, InFlightLimiter limiter,
+            GatewayMetrics metrics, ErrorResponses errors, ObjectMapper mapper, GatewayConfig config) {
         this.vertx = vertx;
-        this.upstream = upstream;
+        this.deployments = deployments;
         this.retryPolicy = retryPolicy;
         this.limiter = limiter;
-        this.pacer = pacer;
         this.metrics = metrics;
         this.errors = errors;
+        this.mapper = mapper;
         this.defaultNumRetries = config.numRetries();
+        this.defaultMaxTokens = config.defaultMaxTokens();
         this.overloadRetryAfter = config.overloadRetryAfter();
-        this.upstreamApiKey = upstream.apiKey();
     }
 
     /** Answers a validated request; the routing context's response is ended (or reset) when the call is over. */

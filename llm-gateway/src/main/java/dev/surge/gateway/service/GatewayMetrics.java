@@ -1,20 +1,27 @@
 package dev.surge.gateway.service;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.surge.gateway.GatewayConfig;
+import dev.surge.gateway.deployment.Deployment;
+import dev.surge.gateway.deployment.Deployments;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The gateway's meters, scraped at {@code /q/metrics}. The {@code model} tag takes only the models of
- * {@code surge.gateway.models} (others count as {@code other}), so callers cannot blow up the series count.
+ * The gateway's meters, scraped at {@code /q/metrics}. The {@code model} tag takes only the models the gateway
+ * lists (others count as {@code other}) and the {@code deployment} tag only configured deployment names, so
+ * callers cannot blow up the series count. Per-deployment meters are registered once, at startup, or once per
+ * status seen.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -26,11 +33,14 @@ public class GatewayMetrics {
     private final Set<String> models;
     private final Counter shed;
     private final Timer retryWait;
+    private final Map<Deployment, Counter> retriesRefused = new ConcurrentHashMap<>();
+    /** Attempt counters by deployment, then status: a handful of statuses per deployment. */
+    private final Map<Deployment, Map<String, Counter>> attempts = new ConcurrentHashMap<>();
 
     @Inject
-    GatewayMetrics(MeterRegistry registry, GatewayConfig config, InFlightLimiter limiter, UpstreamPacer pacer) {
+    GatewayMetrics(MeterRegistry registry, Deployments deployments, InFlightLimiter limiter) {
         this.registry = registry;
-        this.models = Set.copyOf(config.models());
+        this.models = Set.copyOf(deployments.models());
         this.shed = Counter.builder("surge.gateway.requests.shed")
                 .description("Calls answered 429 gateway_overloaded without reaching the upstream")
                 .register(registry);
@@ -44,9 +54,11 @@ public class GatewayMetrics {
         Gauge.builder("surge.gateway.queued", limiter, InFlightLimiter::queued)
                 .description("Calls waiting for an in-flight slot")
                 .register(registry);
-        Gauge.builder("surge.gateway.paced", pacer, UpstreamPacer::waiting)
-                .description("Attempts waiting for room under the upstream's announced request rate")
+        Gauge.builder("surge.gateway.paced", deployments,
+                        all -> all.all().stream().mapToInt(deployment -> deployment.pacer().waiting()).sum())
+                .description("Attempts waiting for room under their deployment's announced rates")
                 .register(registry);
+        deployments.all().forEach(this::registerDeployment);
     }
 
     /** A call ended: counted and timed by model and outcome (e.g. success, retries_exhausted, shed). */
@@ -60,14 +72,24 @@ public class GatewayMetrics {
                 .record(duration);
     }
 
-    /** One upstream attempt got an answer (its status) or none ({@code connect_error}, {@code timeout}, ...). */
-    public void upstreamAttempt(String status, Duration timeToHeaders) {
+    /**
+     * One upstream attempt got an answer (its status) or none ({@code connect_error}, {@code timeout}, ...): timed
+     * across deployments, counted per deployment.
+     */
+    public void upstreamAttempt(Deployment deployment, String status, Duration timeToHeaders) {
         Timer.builder("surge.gateway.upstream.attempts")
                 .description("Attempts sent upstream, by status, timed until the upstream's response headers")
                 .tag("status", status)
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(timeToHeaders);
+        attempts.computeIfAbsent(deployment, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, s -> Counter.builder("surge.gateway.deployment.attempts")
+                        .description("Attempts sent to a deployment, by status or failure reason")
+                        .tag("deployment", deployment.name())
+                        .tag("status", s)
+                        .register(registry))
+                .increment();
     }
 
     /** A retry was scheduled after a failure with this status or reason. */
@@ -80,9 +102,54 @@ public class GatewayMetrics {
         retryWait.record(wait);
     }
 
+    /** A failure was answered without the retry it could have had: the deployment's retry budget was spent. */
+    public void retryRefused(Deployment deployment) {
+        retriesRefused.get(deployment).increment();
+    }
+
     /** A call was shed for overload. */
     public void shed() {
         shed.increment();
+    }
+
+    private void registerDeployment(Deployment deployment) {
+        retriesRefused.put(deployment, Counter.builder("surge.gateway.deployment.retries.refused")
+                .description("Failures answered without a retry because the deployment's retry budget was spent")
+                .tag("deployment", deployment.name())
+                .register(registry));
+        gauge("surge.gateway.deployment.breaker", null, deployment, d -> d.breaker().stateCode(),
+                "Breaker state of a deployment: 0 closed, 1 half-open, 2 open");
+        gauge("surge.gateway.deployment.cooldown", "seconds", deployment,
+                d -> seconds(Math.max(d.breaker().returnsInNanos(), d.pacer().pausedForNanos())),
+                "Time until a cooling deployment (open breaker, or a 429's pause) takes attempts again; 0 if it does");
+        gauge("surge.gateway.deployment.predicted.wait", "seconds", deployment,
+                d -> seconds(d.pacer().predictedWaitNanos(1)),
+                "Time a one-token attempt queued now would wait for its turn at the deployment");
+        gauge("surge.gateway.deployment.in.flight", null, deployment, Deployment::inFlight,
+                "Attempts out at a deployment");
+        Gauge.builder("surge.gateway.deployment.limit", deployment, d -> d.pacer().requestLimit())
+                .description("Per-minute limit of a deployment, announced or configured; 0 while unknown")
+                .tag("deployment", deployment.name())
+                .tag("kind", "requests")
+                .register(registry);
+        Gauge.builder("surge.gateway.deployment.limit", deployment, d -> d.pacer().tokenLimit())
+                .description("Per-minute limit of a deployment, announced or configured; 0 while unknown")
+                .tag("deployment", deployment.name())
+                .tag("kind", "tokens")
+                .register(registry);
+    }
+
+    private void gauge(String name, String unit, Deployment deployment, ToDoubleFunction<Deployment> value,
+            String description) {
+        Gauge.builder(name, deployment, value)
+                .description(description)
+                .baseUnit(unit)
+                .tag("deployment", deployment.name())
+                .register(registry);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / (double) TimeUnit.SECONDS.toNanos(1);
     }
 
     private String modelTag(String model) {

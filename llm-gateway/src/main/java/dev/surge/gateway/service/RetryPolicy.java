@@ -18,9 +18,10 @@ import dev.surge.gateway.GatewayConfig;
 import io.vertx.core.MultiMap;
 
 /**
- * Which upstream failures are worth another attempt, and how long to wait before it. This layer owns the
- * retries of upstream 408/409/429/5xx, connection failures and read timeouts (see the README, "Who retries
- * what"); it tells its callers {@code x-should-retry: false} once it has spent them.
+ * Which upstream failures are worth another attempt, which count against a deployment, and how long to wait before
+ * the next one. This layer owns the retries of upstream 408/409/429/5xx, connection failures and read timeouts
+ * (see the README, "Who retries what"); it tells its callers {@code x-should-retry: false} once it has spent them.
+ * The one place where {@code Retry-After} is read and written.
  */
 @ApplicationScoped
 public class RetryPolicy {
@@ -28,6 +29,9 @@ public class RetryPolicy {
     private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 409, 429, 500, 502, 503, 504);
     /** OpenAI's durations: {@code 1s}, {@code 6m0s}, {@code 20ms}, {@code 1m30.5s}, {@code 2h0m0s}. */
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+    /** OpenAI's 429 for a request above the whole per-minute token limit: it can never be admitted. */
+    private static final Pattern TOO_LARGE = Pattern.compile(
+            "^Request too large\\b.*?\\bLimit (\\d+), Requested (\\d+)", Pattern.DOTALL);
 
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -97,6 +101,50 @@ public class RetryPolicy {
         return requests.isPresent() && tokens.isPresent()
                 ? Optional.of(requests.get().compareTo(tokens.get()) <= 0 ? requests.get() : tokens.get())
                 : requests.or(() -> tokens);
+    }
+
+    /**
+     * Whether an upstream error answer counts as the deployment failing for capacity (for its breaker and for
+     * moving the call to another deployment): 408, 5xx other than 501, and a 429 that names no delay and is not
+     * about the caller's quota or size. A 429 with a delay is a pause, not a failure.
+     *
+     * @param errorCode the {@code error.code} (or {@code error.type}) of the answer's body, or null
+     */
+    public boolean isCapacityFailure(int status, Duration serverDelay, String errorCode) {
+        if (status == 429) {
+            return serverDelay == null && !"insufficient_quota".equals(errorCode);
+        }
+        return status == 408 || status >= 500 && status != 501;
+    }
+
+    /**
+     * Reads OpenAI's "Request too large ... Limit 30000, Requested 50000" 429: a request above a deployment's
+     * whole per-minute token limit, which no wait will ever admit there.
+     *
+     * @param message the {@code error.message} of the answer's body, or null
+     */
+    public Optional<TooLarge> tooLarge(int status, String message) {
+        if (status != 429 || message == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = TOO_LARGE.matcher(message);
+        return matcher.find()
+                ? Optional.of(new TooLarge(Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))))
+                : Optional.empty();
+    }
+
+    /**
+     * What a "Request too large" answer said.
+     *
+     * @param limit the deployment's tokens per minute
+     * @param requested the tokens it counted for the request
+     */
+    public record TooLarge(long limit, long requested) {
+    }
+
+    /** A {@code Retry-After} value for a wait: whole seconds, rounded up, at least one. */
+    public static String retryAfterSeconds(Duration wait) {
+        return Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000));
     }
 
     /** A server-directed delay as waited here: at most {@code surge.gateway.max-retry-after}. */

@@ -90,6 +90,35 @@ class RetryPolicyTest {
         assertEquals(Duration.ofSeconds(8), policy.backoff(12, 0));
     }
 
+    @Test
+    void readsOpenAisRequestTooLarge() {
+        String message = "Request too large for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, "
+                + "Requested 50012. The input or output tokens must be reduced in order to run successfully.";
+        assertEquals(Optional.of(new RetryPolicy.TooLarge(30000, 50012)), policy.tooLarge(429, message));
+        assertEquals(Optional.empty(), policy.tooLarge(429, "Rate limit reached for gpt-4o on tokens per min (TPM): "
+                + "Limit 30000, Used 29000, Requested 2000."));
+        assertEquals(Optional.empty(), policy.tooLarge(400, message));
+    }
+
+    @Test
+    void countsCapacityFailuresButNotPausesOrTheCallersOwnErrors() {
+        assertTrue(policy.isCapacityFailure(500, null, null));
+        assertTrue(policy.isCapacityFailure(503, Duration.ofSeconds(1), null));
+        assertTrue(policy.isCapacityFailure(429, null, "rate_limit_exceeded"));
+        assertFalse(policy.isCapacityFailure(429, Duration.ofSeconds(1), "rate_limit_exceeded"));
+        assertFalse(policy.isCapacityFailure(429, null, "insufficient_quota"));
+        assertFalse(policy.isCapacityFailure(400, null, null));
+        assertFalse(policy.isCapacityFailure(501, null, null));
+    }
+
+    @Test
+    void writesRetryAfterInWholeSecondsRoundedUp() {
+        assertEquals("1", RetryPolicy.retryAfterSeconds(Duration.ZERO));
+        assertEquals("1", RetryPolicy.retryAfterSeconds(Duration.ofMillis(300)));
+        assertEquals("2", RetryPolicy.retryAfterSeconds(Duration.ofMillis(1001)));
+        assertEquals("20", RetryPolicy.retryAfterSeconds(Duration.ofSeconds(20)));
+    }
+
     private static MultiMap headers(String... namesAndValues) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         for (int i = 0; i < namesAndValues.length; i += 2) {

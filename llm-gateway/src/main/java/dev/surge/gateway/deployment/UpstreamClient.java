@@ -1,10 +1,6 @@
-package dev.surge.gateway.service;
+package dev.surge.gateway.deployment;
 
 import java.net.URI;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import dev.surge.gateway.GatewayConfig;
 import io.vertx.core.Future;
@@ -18,11 +14,10 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * The upstream's HTTP client: non-blocking Vert.x, a bounded HTTP/1.1 connection pool, and the upstream key
- * added to each request (and nowhere else).
+ * One deployment's HTTP client: non-blocking Vert.x, a bounded HTTP/1.1 connection pool of its own, and the
+ * deployment's key added to each request (and nowhere else).
  */
-@ApplicationScoped
-public class UpstreamClient {
+public final class UpstreamClient {
 
     private final HttpClient client;
     private final String chatCompletionsUri;
@@ -31,25 +26,23 @@ public class UpstreamClient {
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
 
-    @Inject
-    UpstreamClient(Vertx vertx, GatewayConfig config) {
-        GatewayConfig.Upstream upstream = config.upstream();
-        String base = upstream.url().endsWith("/") ? upstream.url() : upstream.url() + "/";
+    UpstreamClient(Vertx vertx, GatewayConfig.Deployment deployment) {
+        String base = deployment.url().endsWith("/") ? deployment.url() : deployment.url() + "/";
         this.chatCompletionsUri = URI.create(base).resolve("chat/completions").toString();
-        this.apiKey = upstream.apiKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
+        this.apiKey = deployment.apiKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
-        this.connectTimeoutMillis = upstream.connectTimeout().toMillis();
-        this.readTimeoutMillis = upstream.readTimeout().toMillis();
+        this.connectTimeoutMillis = deployment.connectTimeout().toMillis();
+        this.readTimeoutMillis = deployment.readTimeout().toMillis();
         this.client = vertx.createHttpClient(
                 new HttpClientOptions()
                         .setKeepAlive(true)
                         .setConnectTimeout((int) connectTimeoutMillis)
                         .setDecompressionSupported(false),
-                new PoolOptions().setHttp1MaxSize(upstream.poolSize()));
+                new PoolOptions().setHttp1MaxSize(deployment.poolSize()));
     }
 
     /**
-     * Opens a {@code POST .../chat/completions} towards the upstream; send the body on the returned request.
+     * Opens a {@code POST .../chat/completions} towards the deployment; send the body on the returned request.
      * Callbacks run on the calling Vert.x context.
      */
     public Future<HttpClientRequest> chatCompletions(boolean stream) {
@@ -67,12 +60,11 @@ public class UpstreamClient {
         return client.request(options);
     }
 
-    /** The upstream key, or null when none is configured; only to keep it out of what callers see. */
-    String apiKey() {
+    /** The deployment's key, or null when none is configured; only to keep it out of what callers see. */
+    public String apiKey() {
         return apiKey;
     }
 
-    @PreDestroy
     void close() {
         client.close();
     }

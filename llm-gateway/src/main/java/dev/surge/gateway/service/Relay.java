@@ -1,0 +1,109 @@
+package dev.surge.gateway.service;
+
+import java.nio.charset.StandardCharsets;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * Passes a successful upstream answer to the caller as it arrives, with write-queue back-pressure. The caller's
+ * status and headers are set only with the first byte (so that a failure before it may still be retried
+ * elsewhere); a failure after it breaks the answer off. Keeps the last two chunks (references, not copies), to
+ * read the answer's {@code usage} without parsing the body.
+ */
+final class Relay {
+
+    private static final String PROMPT_TOKENS = "\"prompt_tokens\":";
+
+    /** What the call hears from its relay. */
+    interface Listener {
+
+        /** The first byte is about to reach the caller: set the status and headers. */
+        void committing(HttpClientResponse upstream);
+
+        /** The answer ended normally, all of it relayed. */
+        void relayed(long promptTokens);
+
+        /** The answer failed before its first byte reached the caller: the attempt may still be retried. */
+        void failedBeforeFirstByte(Throwable cause);
+
+        /** The answer failed after the caller got bytes. */
+        void brokeOff(Throwable cause);
+    }
+
+    private final UpstreamAttempt attempt;
+    private final HttpServerResponse response;
+    private final Listener listener;
+    /** {@code usage} comes last in a completion and in a stream's final chunk: in the last chunk, or across two. */
+    private Buffer previous;
+    private Buffer last;
+    private boolean committed;
+
+    Relay(UpstreamAttempt attempt, HttpServerResponse response, Listener listener) {
+        this.attempt = attempt;
+        this.response = response;
+        this.listener = listener;
+    }
+
+    void start(HttpClientResponse upstream) {
+        upstream.handler(chunk -> {
+            if (!attempt.live()) {
+                return;
+            }
+            commit(upstream);
+            previous = last;
+            last = chunk;
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.exceptionHandler(error -> {
+            if (!attempt.live()) {
+                return;
+            }
+            attempt.end();
+            if (committed) {
+                listener.brokeOff(error);
+            } else {
+                listener.failedBeforeFirstByte(error);
+            }
+        });
+        upstream.endHandler(v -> {
+            if (!attempt.live()) {
+                return;
+            }
+            attempt.end();
+            commit(upstream);
+            response.end();
+            listener.relayed(promptTokens());
+        });
+    }
+
+    private void commit(HttpClientResponse upstream) {
+        if (!committed) {
+            committed = true;
+            listener.committing(upstream);
+        }
+    }
+
+    /** The {@code usage.prompt_tokens} of the answer, or 0 if its last chunks do not say. */
+    private long promptTokens() {
+        if (last == null) {
+            return 0;
+        }
+        String text = (previous == null ? "" : previous.toString(StandardCharsets.UTF_8))
+                + last.toString(StandardCharsets.UTF_8);
+        int at = text.lastIndexOf(PROMPT_TOKENS);
+        if (at < 0) {
+            return 0;
+        }
+        long tokens = 0;
+        for (int i = at + PROMPT_TOKENS.length(); i < text.length() && Character.isDigit(text.charAt(i)); i++) {
+            tokens = tokens * 10 + (text.charAt(i) - '0');
+        }
+        return tokens;
+    }
+}
