@@ -1,0 +1,36 @@
+package dev.surge.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class BenchSaturationTest {
+
+    @Test
+    void keepsGoingWhileThroughputGrows() {
+        assertFalse(BenchSaturation.saturated(List.of(10.0)));
+        assertFalse(BenchSaturation.saturated(List.of(10.0, 19.0, 35.0, 40.0)));
+    }
+
+    @Test
+    void stopsAfterTwoLevelsInARowThatDoNotBeatTheBestByTenPercent() {
+        assertFalse(BenchSaturation.saturated(List.of(10.0, 20.0, 21.0)));
+        assertTrue(BenchSaturation.saturated(List.of(10.0, 20.0, 21.0, 21.5)));
+        assertTrue(BenchSaturation.saturated(List.of(10.0, 20.0, 18.0, 15.0)));
+    }
+
+    @Test
+    void aDipThatRecoversDoesNotEndTheSearch() {
+        assertFalse(BenchSaturation.saturated(List.of(10.0, 20.0, 12.0, 30.0, 31.0)));
+    }
+
+    @Test
+    void theSaturationPointIsTheLevelOfHighestThroughput() {
+        assertEquals(2, BenchSaturation.peak(List.of(10.0, 20.0, 23.0, 22.0, 21.0)));
+        assertEquals(0, BenchSaturation.peak(List.of(5.0)));
+    }
+}
