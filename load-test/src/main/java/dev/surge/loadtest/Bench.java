@@ -225,8 +225,8 @@ public final class Bench {
                 break;
             }
         }
-        BenchReport.AgentLevel peak = levels.get(BenchSaturation.peak(throughputs));
-        return new BenchReport.AgentService(levels, peak.users(), peak.messagesPerS(), saturated);
+        return new BenchReport.AgentService(levels, levels.get(BenchSaturation.knee(throughputs)).users(),
+                BenchSaturation.peak(throughputs), saturated);
     }
 
     /** Creates a driver recording into {@code window}; it opens its connections. */

@@ -168,12 +168,11 @@ final class BenchReport {
      * agent-service capacity.
      *
      * @param levels one per concurrency level, in order
-     * @param saturationUsers the level of highest throughput
-     * @param saturationMessagesPerS its throughput
+     * @param saturationUsers the first level within 10 % of the highest throughput
+     * @param peakMessagesPerS the highest throughput
      * @param saturated whether throughput stopped growing before the last level
      */
-    record AgentService(List<AgentLevel> levels, int saturationUsers, double saturationMessagesPerS,
-            boolean saturated) {
+    record AgentService(List<AgentLevel> levels, int saturationUsers, double peakMessagesPerS, boolean saturated) {
     }
 
     /**
@@ -305,8 +304,12 @@ final class BenchReport {
                     ms(level, GENERATOR), String.format("%.2f", level.otherCores()));
         }
         table.print(out);
-        out.printf("%s: %d users, %.1f messages/s%n", agent.saturated() ? "saturation" : "highest throughput (not saturated"
-                + " by the last level)", agent.saturationUsers(), agent.saturationMessagesPerS());
+        if (agent.saturated()) {
+            out.printf("saturation: from %d users, at %.1f messages/s at most%n", agent.saturationUsers(),
+                    agent.peakMessagesPerS());
+        } else {
+            out.printf("not saturated by the last level: %.1f messages/s at most%n", agent.peakMessagesPerS());
+        }
     }
 
     private static void printProfile(BenchJfr.Summary profile, PrintStream out) {

@@ -34,14 +34,22 @@ final class BenchSaturation {
         return flat >= FLAT_LEVELS;
     }
 
-    /** The index of the level with the highest throughput: the saturation point. */
-    static int peak(List<Double> throughputs) {
-        int peak = 0;
-        for (int i = 1; i < throughputs.size(); i++) {
-            if (throughputs.get(i) > throughputs.get(peak)) {
-                peak = i;
+    /** The highest throughput measured. */
+    static double peak(List<Double> throughputs) {
+        return throughputs.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /**
+     * The saturation point: the index of the first level within {@link #GROWTH} of the peak, beyond which more
+     * concurrency added less than that (noise decides which of the flat levels is highest, not the system).
+     */
+    static int knee(List<Double> throughputs) {
+        double peak = peak(throughputs);
+        for (int i = 0; i < throughputs.size(); i++) {
+            if (throughputs.get(i) * GROWTH >= peak) {
+                return i;
             }
         }
-        return peak;
+        throw new IllegalArgumentException("no levels");
     }
 }

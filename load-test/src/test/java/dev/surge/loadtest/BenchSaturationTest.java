@@ -29,8 +29,11 @@ class BenchSaturationTest {
     }
 
     @Test
-    void theSaturationPointIsTheLevelOfHighestThroughput() {
-        assertEquals(2, BenchSaturation.peak(List.of(10.0, 20.0, 23.0, 22.0, 21.0)));
-        assertEquals(0, BenchSaturation.peak(List.of(5.0)));
+    void theSaturationPointIsTheFirstLevelWithinTenPercentOfThePeak() {
+        List<Double> throughputs = List.of(19.6, 42.6, 77.0, 80.8, 102.3, 102.6, 102.9);
+
+        assertEquals(102.9, BenchSaturation.peak(throughputs), 1e-9);
+        assertEquals(4, BenchSaturation.knee(throughputs));
+        assertEquals(0, BenchSaturation.knee(List.of(5.0)));
     }
 }
