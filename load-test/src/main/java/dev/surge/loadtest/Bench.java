@@ -204,7 +204,6 @@ public final class Bench {
                 discarded::result, warmUp, Duration.ZERO);
         List<BenchReport.AgentLevel> levels = new ArrayList<>();
         List<Double> throughputs = new ArrayList<>();
-        boolean saturated = false;
         for (int users : options.users()) {
             Console.info("== agent-service: users %d, %d s warm-up + %d s", users, options.agentWarmup().toSeconds(),
                     options.agentMeasure().toSeconds());
@@ -221,12 +220,11 @@ public final class Bench {
             levels.add(level);
             throughputs.add(level.messagesPerS());
             if (BenchSaturation.saturated(throughputs)) {
-                saturated = true;
                 break;
             }
         }
         return new BenchReport.AgentService(levels, levels.get(BenchSaturation.knee(throughputs)).users(),
-                BenchSaturation.peak(throughputs), saturated);
+                BenchSaturation.peak(throughputs), BenchSaturation.flatAtTheEnd(throughputs));
     }
 
     /** Creates a driver recording into {@code window}; it opens its connections. */

@@ -170,7 +170,7 @@ final class BenchReport {
      * @param levels one per concurrency level, in order
      * @param saturationUsers the first level within 10 % of the highest throughput
      * @param peakMessagesPerS the highest throughput
-     * @param saturated whether throughput stopped growing before the last level
+     * @param saturated whether throughput had stopped growing by the last level measured
      */
     record AgentService(List<AgentLevel> levels, int saturationUsers, double peakMessagesPerS, boolean saturated) {
     }
@@ -308,7 +308,7 @@ final class BenchReport {
             out.printf("saturation: from %d users, at %.1f messages/s at most%n", agent.saturationUsers(),
                     agent.peakMessagesPerS());
         } else {
-            out.printf("not saturated by the last level: %.1f messages/s at most%n", agent.peakMessagesPerS());
+            out.printf("still growing at the last level: %.1f messages/s at most%n", agent.peakMessagesPerS());
         }
     }
 

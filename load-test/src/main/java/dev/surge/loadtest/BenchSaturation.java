@@ -20,6 +20,19 @@ final class BenchSaturation {
 
     /** True when the throughputs measured so far, level by level, show that more concurrency no longer helps. */
     static boolean saturated(List<Double> throughputs) {
+        return flatLevels(throughputs) >= FLAT_LEVELS;
+    }
+
+    /**
+     * True when the levels ran out without growth at the last one: throughput had stopped growing, though there
+     * was no level left to confirm it.
+     */
+    static boolean flatAtTheEnd(List<Double> throughputs) {
+        return flatLevels(throughputs) > 0;
+    }
+
+    /** How many levels in a row, up to the last, did not grow. */
+    private static int flatLevels(List<Double> throughputs) {
         int flat = 0;
         double best = 0;
         for (int i = 0; i < throughputs.size(); i++) {
@@ -31,7 +44,7 @@ final class BenchSaturation {
             }
             best = Math.max(best, throughput);
         }
-        return flat >= FLAT_LEVELS;
+        return flat;
     }
 
     /** The highest throughput measured. */

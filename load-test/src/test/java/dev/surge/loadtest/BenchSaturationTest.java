@@ -24,6 +24,12 @@ class BenchSaturationTest {
     }
 
     @Test
+    void levelsThatRanOutWithoutGrowthAtTheLastOneSaturatedAlready() {
+        assertTrue(BenchSaturation.flatAtTheEnd(List.of(87.0, 88.0, 99.8, 52.7)));
+        assertFalse(BenchSaturation.flatAtTheEnd(List.of(10.0, 20.0, 40.0)));
+    }
+
+    @Test
     void aDipThatRecoversDoesNotEndTheSearch() {
         assertFalse(BenchSaturation.saturated(List.of(10.0, 20.0, 12.0, 30.0, 31.0)));
     }
