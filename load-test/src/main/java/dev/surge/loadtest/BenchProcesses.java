@@ -1,0 +1,202 @@
+package dev.surge.loadtest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The processes a benchmark run starts, each a separate JVM on a free loopback port, and stops newest first,
+ * by PID. Start-up is timed from just before the process is spawned to the first 200 of its
+ * {@code /q/health/ready}, probed every {@link #READY_PROBE_INTERVAL}.
+ */
+final class BenchProcesses implements AutoCloseable {
+
+    /** The key the benchmark and agent-service present to the gateway; a throwaway, not a secret. */
+    static final String GATEWAY_KEY = "sk-surge-bench";
+    /** The key the gateway presents upstream, so that direct and proxied requests carry the same header. */
+    static final String UPSTREAM_KEY = "sk-surge-bench-upstream";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final HttpClient PROBE = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
+
+    private final Path root;
+    private final Path logs;
+    private final Deque<ManagedProcess> running = new ArrayDeque<>();
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, Double> readyMillis = new LinkedHashMap<>();
+    /** Set once stopping began (Ctrl-C may come while starting): nothing more starts. */
+    private boolean closed;
+
+    BenchProcesses(Path root, Path logs) {
+        this.root = root;
+        this.logs = logs;
+    }
+
+    /** llm-simulator answering at once, without limits, latency or faults. */
+    URI startSimulator() throws IOException, InterruptedException {
+        int port = freePort();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("surge.simulator.rpm", "0");
+        config.put("surge.simulator.tpm", "0");
+        config.put("surge.simulator.latency.first-token", "0");
+        config.put("surge.simulator.latency.per-token", "0");
+        config.put("surge.simulator.latency.jitter", "0");
+        return startQuarkus("llm-simulator", List.of(), config, port);
+    }
+
+    /** llm-gateway in front of {@code simulator}, with {@code javaOptions} before the application's own. */
+    URI startGateway(URI simulator, List<String> javaOptions) throws IOException, InterruptedException {
+        int port = freePort();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("surge.gateway.upstream.url", simulator.resolve("/v1").toString());
+        config.put("surge.gateway.upstream.api-key", UPSTREAM_KEY);
+        config.put("surge.gateway.api-keys", GATEWAY_KEY);
+        return startQuarkus("llm-gateway", javaOptions, config, port);
+    }
+
+    /** A Temporal test server; answers its frontend address ({@code host:port}). */
+    String startTemporal() throws IOException, InterruptedException {
+        int port = freePort();
+        ManagedProcess temporal = launch("temporal", List.of(JAVA, "-cp",
+                quarkusApp("agent-service").resolve("lib/main") + "/*",
+                "io.temporal.testserver.TestServer", Integer.toString(port)));
+        temporal.awaitPortOpen(port, START_TIMEOUT);
+        return "127.0.0.1:" + port;
+    }
+
+    /** agent-service on {@code temporal}, calling {@code gateway}. */
+    URI startAgentService(String temporal, URI gateway, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("quarkus.temporal.connection.target", temporal);
+        config.put("quarkus.rest-client.llm-gateway.url", gateway.toString());
+        config.put("surge.llm.gateway-api-key", GATEWAY_KEY);
+        return startQuarkus("agent-service", javaOptions, config, port);
+    }
+
+    /** The PID of every process started so far, by name. */
+    Map<String, Long> pids() {
+        synchronized (running) {
+            return new LinkedHashMap<>(pids);
+        }
+    }
+
+    /** Milliseconds from spawn to ready of each Quarkus application started so far, by name. */
+    Map<String, Double> readyMillis() {
+        synchronized (running) {
+            return new LinkedHashMap<>(readyMillis);
+        }
+    }
+
+    Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
+    private URI startQuarkus(String name, List<String> javaOptions, Map<String, String> config, int port)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(javaOptions);
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", quarkusApp(name).resolve("quarkus-run.jar").toString()));
+        long spawned = System.nanoTime();
+        ManagedProcess process = launch(name, command);
+        URI base = URI.create("http://127.0.0.1:" + port);
+        awaitReady(process, base.resolve("/q/health/ready"));
+        synchronized (running) {
+            readyMillis.put(name, (System.nanoTime() - spawned) / 1e6);
+        }
+        return base;
+    }
+
+    private void awaitReady(ManagedProcess process, URI health) throws IOException, InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new IOException(process.name() + " exited before it was ready; log " + log(process.name())
+                        + ":\n" + process.tail());
+            }
+            try {
+                if (PROBE.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(READY_PROBE_INTERVAL.toMillis());
+        }
+        throw new IOException(process.name() + " was not ready within " + START_TIMEOUT.toSeconds() + " s; log "
+                + log(process.name()) + ":\n" + process.tail());
+    }
+
+    private ManagedProcess launch(String name, List<String> command) throws IOException {
+        synchronized (running) {
+            if (closed) {
+                throw new IOException("the benchmark is stopping; " + name + " was not started");
+            }
+            ManagedProcess process = ManagedProcess.start(name, command, log(name));
+            running.push(process);
+            pids.put(name, process.pid());
+            return process;
+        }
+    }
+
+    private Path quarkusApp(String module) {
+        Path app = root.resolve(module).resolve("target/quarkus-app");
+        if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(app + "/quarkus-run.jar is missing: build first with "
+                    + "./mvnw -B package -DskipTests (./bench does)");
+        }
+        return app;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops every process started so far, newest first, by PID; safe from a shutdown hook, and twice. */
+    @Override
+    public void close() {
+        synchronized (running) {
+            closed = true;
+        }
+        while (true) {
+            ManagedProcess process;
+            synchronized (running) {
+                process = running.poll();
+            }
+            if (process == null) {
+                return;
+            }
+            process.close();
+            Console.info("stopped %s (pid %d)", process.name(), process.pid());
+        }
+    }
+}
