@@ -10,7 +10,8 @@ package dev.surge.agent.workflow;
  * @param maxMessagesPerRun     continue-as-new after this many messages in one run, even if Temporal
  *                              has not suggested it yet
  * @param maxContentLength      longest accepted user message, in characters
+ * @param idleTimeoutMillis     the conversation ends after this long without a message; 0 never
  */
 public record ConversationSettings(LlmRetrySettings retry, long activityTimeoutMillis, int contextMessages,
-        int maxMessagesPerRun, int maxContentLength) {
+        int maxMessagesPerRun, int maxContentLength, long idleTimeoutMillis) {
 }

@@ -6,7 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.restassured.RestAssured.given;
+import static dev.surge.agent.rest.Api.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -46,6 +48,15 @@ class TaskResourceTest {
     private static final String COMPLETIONS = "/v1/chat/completions";
 
     WireMockServer gateway;
+
+    @TestHTTPResource(value = "/q/openapi", management = true)
+    URL openApi;
+
+    @TestHTTPResource(value = "/q/health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "/q/metrics", management = true)
+    URL metrics;
 
     @Test
     void createsATaskWithTheDefaultAgentAndReadsIt() {
@@ -294,9 +305,9 @@ class TaskResourceTest {
 
     @Test
     void publishesOpenApiHealthAndMetrics() {
-        given().when().get("/q/openapi").then().statusCode(200).body(containsString("/tasks/{id}/messages"));
-        given().when().get("/q/health/ready").then().statusCode(200);
-        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get(openApi).then().statusCode(200).body(containsString("/tasks/{id}/messages"));
+        given().when().get(ready).then().statusCode(200);
+        given().when().get(metrics).then().statusCode(200);
     }
 
     private String createTask() {

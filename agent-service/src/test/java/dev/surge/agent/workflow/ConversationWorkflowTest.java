@@ -18,6 +18,7 @@ import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.Owner;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -34,6 +35,7 @@ import io.temporal.worker.Worker;
 class ConversationWorkflowTest {
 
     private static final String QUEUE = "test-conversations";
+    private static final Owner OWNER = new Owner("acme", "alice");
 
     private TestWorkflowEnvironment env;
     private Worker worker;
@@ -44,7 +46,7 @@ class ConversationWorkflowTest {
     void setUp() {
         env = TestWorkflowEnvironment.newInstance();
         worker = env.newWorker(QUEUE);
-        worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class);
+        worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, OwnerDirectoryImpl.class);
         client = env.getWorkflowClient();
         llm = new ScriptedLlmActivities(env::currentTimeMillis);
         worker.registerActivitiesImplementations(llm.asActivities());
@@ -174,19 +176,19 @@ class ConversationWorkflowTest {
 
     private WorkflowStub start(String id, int maxMessagesPerRun) {
         ConversationSettings settings = new ConversationSettings(LlmRetryPolicies.DEFAULT_SETTINGS, 60_000, 10,
-                maxMessagesPerRun, 100);
+                maxMessagesPerRun, 100, 0);
         ConversationWorkflow workflow = client.newWorkflowStub(ConversationWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
         env.start();
         WorkflowClient.start(workflow::run, ConversationInput.start(id, "default", GenerationParams.NONE,
-                Instant.parse("2025-01-01T00:00:00Z"), settings));
+                Instant.parse("2025-01-01T00:00:00Z"), settings, OWNER));
         return WorkflowStub.fromTyped(workflow);
     }
 
     private Exchange send(WorkflowStub conversation, String key, String content) {
         WorkflowUpdateHandle<Exchange> handle = conversation.startUpdate(UpdateOptions.newBuilder(Exchange.class)
                 .setUpdateName("sendMessage").setUpdateId(key).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-                new SendMessage(key + "-user", key + "-reply", content));
+                new SendMessage(key + "-user", key + "-reply", content, OWNER));
         env.sleep(Duration.ofSeconds(30));
         return handle.getResult();
     }
