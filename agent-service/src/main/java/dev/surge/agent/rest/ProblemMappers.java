@@ -8,7 +8,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import dev.surge.agent.security.Challenges;
 import dev.surge.agent.service.ConversationException;
@@ -55,11 +58,21 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         if (causedByJson(e)) {
-            return problem(new ProblemException(400, TYPE_BASE + "invalid-request", "Invalid request",
-                    "the request body is not valid JSON for this endpoint, or a field has the wrong type", null, 0),
-                    uri);
+            return invalidJson(uri);
         }
         return problem(Problems.ofStatus(e.getResponse().getStatus()), uri);
+    }
+
+    /** Replaces quarkus-rest-jackson's own mappers, whose answers are not problems and may name Java types. */
+    @ServerExceptionMapper({ JsonProcessingException.class, JsonMappingException.class, MismatchedInputException.class,
+            JsonParseException.class })
+    public Response json(UriInfo uri) {
+        return invalidJson(uri);
+    }
+
+    private Response invalidJson(UriInfo uri) {
+        return problem(new ProblemException(400, TYPE_BASE + "invalid-request", "Invalid request",
+                "the request body is not valid JSON for this endpoint, or a field has the wrong type", null, 0), uri);
     }
 
     /** A body Jackson could not read: malformed JSON, or a value of the wrong type. */
