@@ -22,11 +22,11 @@ import io.restassured.http.ContentType;
 @QuarkusTestResource(value = GatewayStubResource.class, restrictToAnnotatedClass = true)
 class IdleTimeoutTest {
 
-    /** Tasks end after two idle seconds; one open task per owner. */
+    /** Tasks end after five idle seconds; one open task per owner. */
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("surge.conversation.idle-timeout", "2s", "surge.quotas.open-tasks-per-owner", "1");
+            return Map.of("surge.conversation.idle-timeout", "5s", "surge.quotas.open-tasks-per-owner", "1");
         }
     }
 

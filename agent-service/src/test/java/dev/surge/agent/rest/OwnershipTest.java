@@ -9,14 +9,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -55,6 +57,9 @@ class OwnershipTest {
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
+
+    @TestHTTPResource("/")
+    URL base;
 
     @Test
     void anotherOwnerCannotSeeMessageCancelEndOrStreamATask() {
@@ -97,30 +102,36 @@ class OwnershipTest {
         String inOurFormat = UUID.randomUUID().toString();
         startForeign("surge-task-" + inOurFormat);
         startForeign("payroll-43");
-        // The bystander's first task also starts its owner directory; the flood is about the second one.
+        // The bystander's first task also starts its owner directory; the flood is about the next ones.
         as("bystander").contentType(ContentType.JSON).body("{}").post("/tasks").then().statusCode(201);
-        ExecutorService pool = Executors.newFixedThreadPool(100);
-        try {
-            List<Future<Integer>> flood = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                String id = i % 2 == 0 ? inOurFormat : "payroll-43";
-                String flooder = "flooder-" + i % 4;
-                flood.add(pool.submit(() -> as(flooder).contentType(ContentType.JSON)
-                        .body("{\"content\":\"pay me\"}").post("/tasks/{id}/messages", id).statusCode()));
-            }
-
-            long created = millis(() -> as("bystander").contentType(ContentType.JSON).body("{}").post("/tasks")
-                    .then().statusCode(201));
-            long readiness = millis(() -> RestAssured.given().get(ready).then().statusCode(200));
-
-            for (Future<Integer> answer : flood) {
-                assertEquals(404, answer.get(30, TimeUnit.SECONDS));
-            }
-            assertTrue(created < 1_000, "task creation answered in " + created + " ms during the flood");
-            assertTrue(readiness < 1_000, "readiness answered in " + readiness + " ms during the flood");
-        } finally {
-            pool.shutdownNow();
+        RequestSpecification quiet = as("bystander");
+        long before = millis(() -> quiet.contentType(ContentType.JSON).body("{}").post("/tasks").then().statusCode(201));
+        // The flood goes out through the JDK's asynchronous client: light on the CPU the server under test shares.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<String> flooders = List.of(Api.token("flooder-0", Api.TENANT), Api.token("flooder-1", Api.TENANT),
+                Api.token("flooder-2", Api.TENANT), Api.token("flooder-3", Api.TENANT));
+        List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String id = i % 2 == 0 ? inOurFormat : "payroll-43";
+            flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "tasks/" + id + "/messages"))
+                    .header("Authorization", "Bearer " + flooders.get(i % flooders.size()))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"pay me\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
+
+        RequestSpecification bystander = as("bystander");
+        long created = millis(() -> bystander.contentType(ContentType.JSON).body("{}").post("/tasks")
+                .then().statusCode(201));
+        long readiness = millis(() -> RestAssured.given().get(ready).then().statusCode(200));
+
+        for (CompletableFuture<HttpResponse<String>> answer : flood) {
+            assertEquals(404, answer.get(30, TimeUnit.SECONDS).statusCode());
+        }
+        assertTrue(created < 1_000, "task creation answered in " + created + " ms during the flood, " + before
+                + " ms before it");
+        assertTrue(readiness < 1_000, "readiness answered in " + readiness + " ms during the flood");
     }
 
     private void assertEveryEndpointIsNotFound(Supplier<RequestSpecification> caller, String task, String message) {

@@ -126,9 +126,7 @@ class QuotaTest {
         }
         // Both subscribers went away: their slots come back at the next poll.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            try (Stream<String> again = openStream("watcher", second)) {
-                assertEquals("event:task", again.iterator().next());
-            }
+            openStream("watcher", second).close();
         });
     }
 
