@@ -1,5 +1,6 @@
 package dev.surge.loadtest;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -45,8 +46,10 @@ final class Stack implements AutoCloseable {
             throws IOException, InterruptedException {
         try {
             Path agentApp = quarkusApp(root, "agent-service");
+            // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
             ManagedProcess temporal = launch("temporal", List.of(JAVA, "-Xmx1g",
-                    "-cp", agentApp.resolve("lib/main").toString() + "/*",
+                    "-cp", agentApp.resolve("lib/main") + "/*" + File.pathSeparator
+                            + agentApp.resolveSibling("embedded-temporal") + "/*",
                     "io.temporal.testserver.TestServer", Integer.toString(temporalPort)), logs);
             temporal.awaitPortOpen(temporalPort, START_TIMEOUT);
 
