@@ -55,6 +55,7 @@ class ApiContractTest {
     @Test
     void refusesWrongJsonTypesWith400() {
         for (String body : List.of("{\"params\":{\"temperature\":\"hot\"}}", "{\"params\":{\"max_tokens\":1.5}}",
+                "{\"params\":{\"temperature\":\"0.5\"}}", "{\"params\":{\"max_tokens\":\"12\"}}", "{\"agent\":42}",
                 "{\"params\":\"warm\"}", "{\"agent\":{\"name\":\"default\"}}", "[1,2]")) {
             given().contentType(ContentType.JSON).body(body)
                     .when().post("/tasks")
