@@ -208,9 +208,8 @@ public interface SurgeConfig {
         /** Hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum}); the key itself is never configured. */
         String sha256();
 
-        /** The tenant the caller belongs to. */
-        @WithDefault("")
-        String tenant();
+        /** The tenant the caller belongs to; the empty tenant when unset. */
+        Optional<String> tenant();
     }
 
     /** Dev mode only (the bean does not exist in a production build): who a request without credentials is. */

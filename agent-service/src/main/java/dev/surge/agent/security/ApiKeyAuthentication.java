@@ -42,7 +42,7 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
     public ApiKeyAuthentication(SurgeConfig config) {
         config.auth().apiKeys().forEach((name, key) -> {
             digests.put(name, HexFormat.of().parseHex(key.sha256().trim().toLowerCase()));
-            tenants.put(name, key.tenant());
+            tenants.put(name, key.tenant().orElse(""));
         });
     }
 

@@ -183,7 +183,7 @@ class ConversationWorkflowTest {
         WorkflowUpdateException rejected = assertThrows(WorkflowUpdateException.class, () -> conversation.startUpdate(
                 UpdateOptions.newBuilder(Exchange.class).setUpdateName("sendMessage").setUpdateId("k1")
                         .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-                new SendMessage("k1-user", "k1-reply", "hello", new Owner("acme", "mallory"))));
+                new SendMessage("k1-user", "k1-reply", "hello", new Owner("acme", "mallory"))).getResult());
 
         assertEquals(MessageRejection.NOT_OWNER, rejectionOf(rejected));
         assertEquals(0, history(conversation).messageCount());
@@ -199,7 +199,7 @@ class ConversationWorkflowTest {
         WorkflowUpdateException rejected = assertThrows(WorkflowUpdateException.class, () -> conversation.startUpdate(
                 UpdateOptions.newBuilder(Exchange.class).setUpdateName("sendMessage").setUpdateId("another-update-id")
                         .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-                new SendMessage("k1-user", "k1-reply", "Delete my account", OWNER)));
+                new SendMessage("k1-user", "k1-reply", "Delete my account", OWNER)).getResult());
 
         assertEquals(MessageRejection.KEY_REUSED, rejectionOf(rejected));
         assertEquals(1, llm.attemptTimes().size());
