@@ -228,6 +228,7 @@ public final class Demo {
                 "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(Arrays.asList(scenario.asSystemProperties()));
+        command.add("-D" + DemoTokens.KEY_FILE_PROPERTY + "=" + DemoTokens.privateKeyFile(logs).toAbsolutePath());
         command.addAll(List.of("io.gatling.app.Gatling",
                 "--simulation", SurgeSimulation.class.getName(),
                 "--results-folder", options.out().resolve("gatling").toAbsolutePath().toString(),

@@ -1,5 +1,6 @@
 package dev.surge.loadtest;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,7 +33,9 @@ final class Stack implements AutoCloseable {
     private final int temporalPort = freePort();
     private final int simulatorPort = freePort();
     private final int gatewayPort = freePort();
+    private final int gatewayManagementPort = freePort();
     private final int agentPort = freePort();
+    private final int agentManagementPort = freePort();
 
     /**
      * Starts every part for {@code profile}, in order; on any failure stops what already started. A
@@ -43,8 +46,10 @@ final class Stack implements AutoCloseable {
             throws IOException, InterruptedException {
         try {
             Path agentApp = quarkusApp(root, "agent-service");
+            // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
             ManagedProcess temporal = launch("temporal", List.of(JAVA, "-Xmx1g",
-                    "-cp", agentApp.resolve("lib/main").toString() + "/*",
+                    "-cp", agentApp.resolve("lib/main") + "/*" + File.pathSeparator
+                            + agentApp.resolveSibling("embedded-temporal") + "/*",
                     "io.temporal.testserver.TestServer", Integer.toString(temporalPort)), logs);
             temporal.awaitPortOpen(temporalPort, START_TIMEOUT);
 
@@ -56,17 +61,23 @@ final class Stack implements AutoCloseable {
             Map<String, String> gatewayConfig = new LinkedHashMap<>(profile.gatewayOverrides());
             gatewayConfig.put("quarkus.http.port", Integer.toString(gatewayPort));
             gatewayConfig.put("surge.gateway.upstream.url", url(simulatorPort, "/v1"));
+            gatewayConfig.put("quarkus.management.port", Integer.toString(gatewayManagementPort));
             gatewayConfig.put("surge.gateway.api-keys", DEMO_GATEWAY_KEY);
             launchQuarkus("llm-gateway", quarkusApp(root, "llm-gateway"), gatewayConfig, logs)
-                    .awaitHttpReady(url(gatewayPort, "/q/health/ready"), START_TIMEOUT);
+                    .awaitHttpReady(url(gatewayManagementPort, "/q/health/ready"), START_TIMEOUT);
 
             Map<String, String> agentConfig = new LinkedHashMap<>(profile.agentServiceOverrides());
             agentConfig.put("quarkus.http.port", Integer.toString(agentPort));
             agentConfig.put("quarkus.temporal.connection.target", "127.0.0.1:" + temporalPort);
             agentConfig.put("quarkus.rest-client.llm-gateway.url", url(gatewayPort, ""));
+            agentConfig.put("quarkus.management.port", Integer.toString(agentManagementPort));
             agentConfig.put("surge.llm.gateway-api-key", DEMO_GATEWAY_KEY);
+            // The users' tokens are signed with this run's key (DemoTokens); agent-service verifies them.
+            agentConfig.put("mp.jwt.verify.publickey.location", DemoTokens.generate(logs).toUri().toString());
+            agentConfig.put("mp.jwt.verify.issuer", DemoTokens.ISSUER);
+            agentConfig.put("mp.jwt.verify.audiences", DemoTokens.AUDIENCE);
             launchQuarkus("agent-service", agentApp, agentConfig, logs)
-                    .awaitHttpReady(url(agentPort, "/q/health/ready"), START_TIMEOUT);
+                    .awaitHttpReady(url(agentManagementPort, "/q/health/ready"), START_TIMEOUT);
         } catch (IOException | InterruptedException | RuntimeException e) {
             close();
             throw e;

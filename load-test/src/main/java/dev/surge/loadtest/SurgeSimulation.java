@@ -34,6 +34,7 @@ public class SurgeSimulation extends Simulation {
 
     private static final ScenarioSettings SETTINGS = ScenarioSettings.fromSystemProperties();
     private static final OutcomeRecorder OUTCOMES = new OutcomeRecorder();
+    private static final DemoTokens TOKENS = DemoTokens.fromSystemProperty();
 
     private final HttpProtocolBuilder httpProtocol = HttpDsl.http
             .baseUrl(SETTINGS.baseUrl())
@@ -52,6 +53,7 @@ public class SurgeSimulation extends Simulation {
                 .post("/tasks/#{taskId}/messages")
                 .queryParam("wait", SurgeSimulation::waitSeconds)
                 .header("Idempotency-Key", "#{taskId}-#{n}")
+                .header("Authorization", "Bearer #{token}")
                 .body(StringBody(session -> "{\"content\":\"Message " + session.getInt("n")
                         + " from user " + session.userId() + ": summarise the plan in one sentence.\"}"))
                 .check(status().saveAs("status"))
@@ -71,8 +73,11 @@ public class SurgeSimulation extends Simulation {
             });
 
     private final ScenarioBuilder users = scenario("frontend users")
+            // Each simulated user is its own caller, and owns the task it creates.
+            .exec(session -> session.set("token", TOKENS.mint("user-" + session.userId())))
             .exec(HttpDsl.http("create task")
                     .post("/tasks")
+                    .header("Authorization", "Bearer #{token}")
                     .body(StringBody("{}"))
                     .check(status().is(201))
                     .check(jsonPath("$.id").saveAs("taskId")))

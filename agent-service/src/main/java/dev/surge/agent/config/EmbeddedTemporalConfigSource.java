@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.jboss.logging.Logger;
@@ -13,20 +14,38 @@ import io.temporal.testserver.TestServer;
 
 /**
  * Answers {@code quarkus.temporal.connection.target} with the address of an embedded Temporal test
- * server, started on first read. Its ordinal sits above application.properties and below environment
- * variables and system properties, so an operator's target always wins.
+ * server, started on first read; or, in a production start that configured no target, stops the start
+ * with a message that says what to set, instead of connecting to quarkus-temporal's default (localhost).
+ * Its ordinal sits above application.properties and below environment variables and system properties,
+ * so an operator's target always wins.
  */
 final class EmbeddedTemporalConfigSource implements ConfigSource {
+
+    static final String MISSING = "no Temporal cluster is configured: set QUARKUS_TEMPORAL_CONNECTION_TARGET "
+            + "(host:port of the cluster's frontend). For a throwaway in-memory Temporal instead, set "
+            + "SURGE_TEMPORAL_EMBEDDED=true on an artifact built with -Pembedded-temporal.";
 
     static final int ORDINAL = 275;
     private static final Logger LOG = Logger.getLogger(EmbeddedTemporalConfigSource.class);
     /** JVM-wide, so that a dev-mode live reload (new class loader) finds the running server again. */
     private static final String RUNNING_TARGET = "dev.surge.agent.embedded-temporal-target";
 
-    private final int preferredPort;
+    private final Supplier<String> target;
 
-    EmbeddedTemporalConfigSource(int preferredPort) {
-        this.preferredPort = preferredPort;
+    private EmbeddedTemporalConfigSource(Supplier<String> target) {
+        this.target = target;
+    }
+
+    /** The target of an embedded server, on {@code preferredPort} when it is free. */
+    static EmbeddedTemporalConfigSource embedded(int preferredPort) {
+        return new EmbeddedTemporalConfigSource(() -> start(preferredPort));
+    }
+
+    /** A target that cannot be read: no cluster was configured where one is required. */
+    static EmbeddedTemporalConfigSource missing() {
+        return new EmbeddedTemporalConfigSource(() -> {
+            throw new IllegalStateException(MISSING);
+        });
     }
 
     @Override
@@ -41,7 +60,7 @@ final class EmbeddedTemporalConfigSource implements ConfigSource {
             // UNSET: the build (augmentation) reads configuration too, and must not start a server
             return null;
         }
-        return start(preferredPort);
+        return target.get();
     }
 
     @Override
@@ -65,6 +84,11 @@ final class EmbeddedTemporalConfigSource implements ConfigSource {
             if (target != null) {
                 return target;
             }
+            if (!packaged()) {
+                throw new IllegalStateException("surge.temporal.embedded is set, but this artifact was built without "
+                        + "the in-memory Temporal: build it with -Pembedded-temporal, or set "
+                        + "QUARKUS_TEMPORAL_CONNECTION_TARGET to a Temporal cluster");
+            }
             int port = isFree(preferredPort) ? preferredPort : freePort();
             TestServer.createPortBoundServer(port, true);
             target = "127.0.0.1:" + port;
@@ -72,6 +96,16 @@ final class EmbeddedTemporalConfigSource implements ConfigSource {
             LOG.warnf("Temporal is EMBEDDED and IN MEMORY at %s: conversations are lost on restart. "
                     + "Set quarkus.temporal.connection.target to use a Temporal cluster.", target);
             return target;
+        }
+    }
+
+    /** Whether temporal-test-server (an optional dependency, filtered out of a default package) is here. */
+    private static boolean packaged() {
+        try {
+            Class.forName("io.temporal.testserver.TestServer", false, EmbeddedTemporalConfigSource.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

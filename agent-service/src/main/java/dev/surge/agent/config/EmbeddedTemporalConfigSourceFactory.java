@@ -5,14 +5,17 @@ import java.util.OptionalInt;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import io.quarkus.runtime.LaunchMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 
 /**
- * Runs agent-service without a Temporal cluster (dev mode, the demo): when
- * {@code quarkus.temporal.connection.target} is not configured (or {@code surge.temporal.embedded=true}),
- * supplies a target that points at an embedded, in-memory Temporal test server.
+ * Runs agent-service without a Temporal cluster (dev mode, the tests' own servers aside): in dev mode, when
+ * {@code quarkus.temporal.connection.target} is not configured, or anywhere with {@code surge.temporal.embedded=true},
+ * supplies a target that points at an embedded, in-memory Temporal test server. Outside dev and test, a missing
+ * target is an error that stops the start with a message saying what to set: a production pod must never fall back
+ * to a Temporal that forgets everything.
  * <p>
  * quarkus-temporal starts its workers eagerly while the application starts, so the server must be up
  * before that: it is started when the target is first read, which happens as the runtime configuration
@@ -27,15 +30,16 @@ public class EmbeddedTemporalConfigSourceFactory implements ConfigSourceFactory 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue flag = context.getValue(EMBEDDED);
-        boolean embedded = flag != null && flag.getValue() != null && !flag.getValue().isBlank()
-                ? Boolean.parseBoolean(flag.getValue().trim())
-                : !isConfigured(context.getValue(TARGET));
+        boolean configured = isConfigured(context.getValue(TARGET));
+        boolean embedded = isSet(flag) ? Boolean.parseBoolean(flag.getValue().trim())
+                : !configured && LaunchMode.current() != LaunchMode.NORMAL;
         if (!embedded) {
-            return List.of();
+            return configured || LaunchMode.current() != LaunchMode.NORMAL ? List.of()
+                    : List.of(EmbeddedTemporalConfigSource.missing());
         }
         ConfigValue port = context.getValue(PORT);
         int preferredPort = isSet(port) ? Integer.parseInt(port.getValue().trim()) : 7233;
-        return List.of(new EmbeddedTemporalConfigSource(preferredPort));
+        return List.of(EmbeddedTemporalConfigSource.embedded(preferredPort));
     }
 
     @Override

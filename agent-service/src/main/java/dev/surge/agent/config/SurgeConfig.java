@@ -1,5 +1,6 @@
 package dev.surge.agent.config;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,18 @@ public interface SurgeConfig {
     /** Where conversations run. */
     Temporal temporal();
 
+    /** Who may call the API. */
+    Auth auth();
+
+    /** Limits per owner (the caller a task belongs to). */
+    Quotas quotas();
+
+    /**
+     * Base URL that {@code Location} headers are built from, such as {@code https://api.example.com}; unset, they are
+     * relative ({@code /tasks/...}). Never taken from the request's {@code Host} header.
+     */
+    Optional<URI> publicBaseUrl();
+
     /** One agent: a model with a system prompt and generation parameters. */
     interface Agent {
 
@@ -49,6 +62,10 @@ public interface SurgeConfig {
 
         /** Nucleus sampling; the model's default when unset. */
         Optional<Double> topP();
+
+        /** Largest {@code params.max_tokens} a task of this agent may ask for; more is refused with 400. */
+        @WithDefault("4096")
+        int maxTokensCap();
     }
 
     /** Calls to llm-gateway. */
@@ -163,6 +180,13 @@ public interface SurgeConfig {
         /** How often {@code GET /tasks/{id}/stream} polls the conversation for new events. */
         @WithDefault("500ms")
         Duration streamPollInterval();
+
+        /**
+         * A task with no message for this long ends (COMPLETED) by a workflow timer; a reply in flight keeps it open.
+         * Applies to tasks created after a change.
+         */
+        @WithDefault("24h")
+        Duration idleTimeout();
     }
 
     /** Where conversations run. */
@@ -182,5 +206,87 @@ public interface SurgeConfig {
         /** Port of the embedded Temporal server; a free port is used when it is taken. */
         @WithDefault("7233")
         int embeddedPort();
+
+        /**
+         * Deadline of every call to Temporal made while a request waits (describe, query, signal, cancel, the start of
+         * an update). Keep it well below the callers' HTTP timeout: past it the request answers 503 with
+         * {@code Retry-After} instead of holding a thread.
+         */
+        @WithDefault("10s")
+        Duration callTimeout();
+    }
+
+    /** Who may call the API: bearer JWTs ({@code mp.jwt.verify.*}), static API keys, the dev identity. */
+    interface Auth {
+
+        /** JWT claim that names the caller's tenant; a token without it belongs to the empty tenant. */
+        @WithDefault("tenant")
+        String tenantClaim();
+
+        /**
+         * Static API keys for service callers, by name, presented in the {@code X-Api-Key} header. Each caller acts
+         * as subject {@code api-key:<name>} of its tenant.
+         */
+        Map<String, ApiKey> apiKeys();
+
+        /** The identity of requests without credentials, in dev mode only. */
+        DevIdentity devIdentity();
+    }
+
+    /** One service caller's API key. */
+    interface ApiKey {
+
+        /** Hex SHA-256 of the key ({@code printf %s "$KEY" | sha256sum}); the key itself is never configured. */
+        String sha256();
+
+        /** The tenant the caller belongs to; the empty tenant when unset. */
+        Optional<String> tenant();
+    }
+
+    /** Dev mode only (the bean does not exist in a production build): who a request without credentials is. */
+    interface DevIdentity {
+
+        /** Whether requests without credentials act as this identity in dev mode; false answers 401 as in prod. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The dev identity's subject. */
+        @WithDefault("dev")
+        String subject();
+
+        /** The dev identity's tenant. */
+        @WithDefault("dev")
+        String tenant();
+    }
+
+    /**
+     * Limits per owner. The per-minute rates and the stream counts are kept by each replica (with N replicas an
+     * owner may reach N times the rate); open tasks are counted across replicas, by the owner's directory workflow.
+     */
+    interface Quotas {
+
+        /** Tasks one owner may create per minute (per replica). */
+        @WithDefault("30")
+        int tasksPerMinute();
+
+        /** Messages one owner may post per minute (per replica); a re-sent POST counts too. */
+        @WithDefault("60")
+        int messagesPerMinute();
+
+        /** Tasks one owner may have RUNNING at once, across replicas. */
+        @WithDefault("20")
+        int openTasksPerOwner();
+
+        /** {@code /stream} subscriptions one owner may hold at once (per replica). */
+        @WithDefault("5")
+        int streamsPerOwner();
+
+        /** {@code /stream} subscriptions open at once in all (per replica). */
+        @WithDefault("1000")
+        int streams();
+
+        /** {@code Retry-After} of a 429 for a quota that frees up only when something ends (open tasks, streams). */
+        @WithDefault("30s")
+        Duration retryAfter();
     }
 }

@@ -1,6 +1,5 @@
 package dev.surge.agent.rest;
 
-import java.net.URI;
 import java.time.Duration;
 
 import jakarta.ws.rs.Consumes;
@@ -12,9 +11,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -26,55 +25,68 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.surge.agent.Exchange;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessagePage;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.Owner;
 import dev.surge.agent.Task;
 import dev.surge.agent.config.SurgeConfig;
+import dev.surge.agent.security.Callers;
 import dev.surge.agent.service.ConversationException;
 import dev.surge.agent.service.ConversationService;
 import dev.surge.agent.service.PendingReply;
 import dev.surge.agent.service.TaskEvents;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The frontend API: tasks (conversations with an agent) and their messages. Methods run on worker
- * threads (Temporal client calls block briefly); waiting for a reply does not hold a thread.
+ * The frontend API: tasks (conversations with an agent) and their messages, each task its caller's own.
+ * Methods run on worker threads (Temporal client calls block briefly, each under a deadline); waiting for
+ * a reply does not hold a thread.
  */
 @Path("/tasks")
 @Tag(name = "Tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Blocking
+@Authenticated
 public class TaskResource {
 
     private final ConversationService conversations;
     private final TaskEvents events;
     private final SurgeConfig config;
     private final ObjectMapper json;
+    private final Callers callers;
+    private final SecurityIdentity identity;
 
-    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json) {
+    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json,
+            Callers callers, SecurityIdentity identity) {
         this.conversations = conversations;
         this.events = events;
         this.config = config;
         this.json = json;
+        this.callers = callers;
+        this.identity = identity;
     }
 
     @POST
     @Operation(summary = "Start a conversation with an agent")
-    public Response create(CreateTaskRequest request, @Context UriInfo uri) {
-        Task task = conversations.create(request == null ? null : request.agent(),
+    public Response create(CreateTaskRequest request) {
+        Task task = conversations.create(caller(), request == null ? null : request.agent(),
                 request == null ? null : request.params());
-        return Response.created(uri.getBaseUriBuilder().path("tasks").path(task.id()).build()).entity(task).build();
+        return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, location(task.id())).entity(task)
+                .build();
     }
 
     @GET
     @Path("{id}")
     @Operation(summary = "A task, its status and message count")
     public Task get(@PathParam("id") String id) {
-        return conversations.get(id);
+        return conversations.get(caller(), id);
     }
 
     @POST
@@ -84,14 +96,14 @@ public class TaskResource {
             @Parameter(description = "Makes retries safe: the same key returns the same reply")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @Parameter(description = "Seconds to wait for the reply, at most the configured bound")
-            @QueryParam("wait") Integer waitSeconds,
-            @Context UriInfo uri) {
-        Duration wait = waitBound(waitSeconds);
-        PendingReply pending = conversations.submit(id, request == null ? null : request.content(), idempotencyKey);
+            @QueryParam("wait") String waitSeconds) {
+        Duration wait = waitBound(QueryParams.wholeNumber("wait", waitSeconds));
+        PendingReply pending = conversations.submit(caller(), id, request == null ? null : request.content(),
+                idempotencyKey);
         return Uni.createFrom().completionStage(conversations.replyWithin(pending, wait)).map(exchange -> {
             if (exchange.isEmpty()) {
                 return Response.accepted(new AcceptedMessage(id, pending.userMessageId(), pending.replyId()))
-                        .location(messageUri(uri, id, pending.replyId()))
+                        .header(HttpHeaders.LOCATION, location(id + "/messages/" + pending.replyId()))
                         .build();
             }
             if (exchange.get().reply().status() == MessageStatus.FAILED) {
@@ -107,17 +119,27 @@ public class TaskResource {
     @Operation(summary = "Send a message and receive the reply as server-sent events: accepted, then completed or failed")
     public void sendStreaming(@PathParam("id") String id, PostMessageRequest request,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context SseEventSink sink, @Context Sse sse) {
-        PendingReply pending = conversations.submit(id, request == null ? null : request.content(), idempotencyKey);
+        PendingReply pending = conversations.submit(caller(), id, request == null ? null : request.content(),
+                idempotencyKey);
         sink.send(event(sse, "accepted", new AcceptedMessage(id, pending.userMessageId(), pending.replyId())));
         pending.handle().getResultAsync().whenComplete((exchange, error) -> {
-            if (error == null && exchange.reply().status() == MessageStatus.COMPLETED) {
-                sink.send(event(sse, "completed", exchange));
+            ProblemException problem;
+            if (error != null) {
+                problem = ProblemMappers.replyUnavailable(pending.replyId());
             } else {
-                ProblemException problem = error == null ? failedReply(exchange.reply())
-                        : new ProblemException(502, ProblemMappers.TYPE_BASE + "reply-failed", "Reply failed",
-                                error.getMessage(), pending.replyId(), 0);
-                sink.send(event(sse, "failed", problem.toProblem("/tasks/" + id + "/messages")));
+                try {
+                    Exchange checked = conversations.checkSameContent(pending, exchange);
+                    if (checked.reply().status() == MessageStatus.COMPLETED) {
+                        sink.send(event(sse, "completed", checked));
+                        sink.close();
+                        return;
+                    }
+                    problem = failedReply(checked.reply());
+                } catch (ConversationException refused) {
+                    problem = ProblemMappers.toProblem(refused);
+                }
             }
+            sink.send(event(sse, "failed", problem.toProblem("/tasks/" + id + "/messages")));
             sink.close();
         });
     }
@@ -127,33 +149,33 @@ public class TaskResource {
     @Operation(summary = "The conversation's messages in order, paginated")
     public MessagePage list(@PathParam("id") String id,
             @Parameter(description = "Return the messages after this message id") @QueryParam("after") String after,
-            @Parameter(description = "Page size") @QueryParam("limit") Integer limit) {
-        return conversations.messages(id, after, limit);
+            @Parameter(description = "Page size") @QueryParam("limit") String limit) {
+        return conversations.messages(caller(), id, after, QueryParams.wholeNumber("limit", limit));
     }
 
     @GET
     @Path("{id}/messages/{messageId}")
     @Operation(summary = "One message; poll a reply here until it is COMPLETED or FAILED")
     public Message message(@PathParam("id") String id, @PathParam("messageId") String messageId) {
-        return conversations.message(id, messageId);
+        return conversations.message(caller(), id, messageId);
     }
 
     @POST
     @Path("{id}/cancel")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Cancel the task; a reply in flight is abandoned")
-    public Response cancel(@PathParam("id") String id, @Context UriInfo uri) {
-        conversations.cancel(id);
-        return Response.accepted().location(uri.getBaseUriBuilder().path("tasks").path(id).build()).build();
+    public Response cancel(@PathParam("id") String id) {
+        conversations.cancel(caller(), id);
+        return Response.accepted().header(HttpHeaders.LOCATION, location(id)).build();
     }
 
     @POST
     @Path("{id}/end")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "End the task once the replies in flight are done; it becomes COMPLETED")
-    public Response end(@PathParam("id") String id, @Context UriInfo uri) {
-        conversations.end(id);
-        return Response.accepted().location(uri.getBaseUriBuilder().path("tasks").path(id).build()).build();
+    public Response end(@PathParam("id") String id) {
+        conversations.end(caller(), id);
+        return Response.accepted().header(HttpHeaders.LOCATION, location(id)).build();
     }
 
     @GET
@@ -162,7 +184,7 @@ public class TaskResource {
     @Operation(summary = "Server-sent events of the task: task, message.created, message.completed, "
             + "message.failed, task.ended")
     public void stream(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
-        events.follow(id, event -> {
+        events.follow(caller(), id, () -> !sink.isClosed(), event -> {
             if (sink.isClosed()) {
                 return false;
             }
@@ -183,7 +205,7 @@ public class TaskResource {
         }
     }
 
-    private Duration waitBound(Integer waitSeconds) {
+    private Duration waitBound(Long waitSeconds) {
         Duration bound = config.messages().replyWait();
         if (waitSeconds == null) {
             return bound;
@@ -197,7 +219,9 @@ public class TaskResource {
 
     private ProblemException failedReply(Message reply) {
         MessageFailure failure = reply.failure();
-        String detail = failure == null ? "the reply failed" : failure.detail();
+        // Only the gateway's and Surge's own reasons are shown; anything else may carry internals.
+        String detail = failure == null || MessageFailure.INTERNAL.equals(failure.type()) ? "the reply failed"
+                : failure.detail();
         if (failure != null && MessageFailure.UPSTREAM_CAPACITY.equals(failure.type())) {
             long retryAfter = failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds()
                     : Math.max(1, config.messages().defaultRetryAfter().toSeconds());
@@ -214,7 +238,16 @@ public class TaskResource {
                 reply.id(), 0);
     }
 
-    private static URI messageUri(UriInfo uri, String taskId, String messageId) {
-        return uri.getBaseUriBuilder().path("tasks").path(taskId).path("messages").path(messageId).build();
+    private Owner caller() {
+        return callers.owner(identity);
+    }
+
+    /**
+     * The {@code Location} of a path under {@code /tasks/}: built from {@code surge.public-base-url} when set, else
+     * relative; never from the request's {@code Host} header, which a caller controls.
+     */
+    private String location(String pathUnderTasks) {
+        String path = "/tasks/" + pathUnderTasks;
+        return config.publicBaseUrl().map(base -> base.toString().replaceAll("/+$", "") + path).orElse(path);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import dev.surge.agent.Exchange;
 import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessagePage;
+import dev.surge.agent.Owner;
 import dev.surge.agent.Task;
 import dev.surge.agent.TaskStatus;
 import dev.surge.agent.config.SurgeConfig;
@@ -30,9 +32,11 @@ import dev.surge.agent.workflow.ConversationWorkflow;
 import dev.surge.agent.workflow.LlmRetrySettings;
 import dev.surge.agent.workflow.MessageRejection;
 import dev.surge.agent.workflow.SendMessage;
+import dev.surge.agent.workflow.WorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -45,41 +49,71 @@ import io.temporal.failure.ApplicationFailure;
  * Tasks and their messages, on top of conversation workflows.
  * <p>
  * Temporal is the only place state lives: the task status comes from the workflow execution, the
- * messages from the workflow's {@code history} query, idempotency from update ids. Any replica can
- * serve any request.
+ * messages from the workflow's {@code history} query, idempotency from update ids, the owner from the
+ * workflow's memo and input. Any replica can serve any request. Every call takes the caller: a task of
+ * anyone else answers exactly like an unknown one ({@link TaskAccess}).
  */
 @ApplicationScoped
 public class ConversationService {
 
+    /** Longest accepted {@code Idempotency-Key}, in characters. */
+    public static final int MAX_KEY_LENGTH = 255;
+
     private final WorkflowClient client;
     private final SurgeConfig config;
+    private final TaskAccess access;
+    private final TemporalCalls calls;
+    private final Quotas quotas;
+    private final OwnerDirectories directories;
 
-    public ConversationService(WorkflowClient client, SurgeConfig config) {
+    public ConversationService(WorkflowClient client, SurgeConfig config, TaskAccess access, TemporalCalls calls,
+            Quotas quotas, OwnerDirectories directories) {
         this.client = client;
         this.config = config;
+        this.access = access;
+        this.calls = calls;
+        this.quotas = quotas;
+        this.directories = directories;
     }
 
-    /** Starts a conversation with the named agent (the default agent when null). */
-    public Task create(String agent, GenerationParams params) {
+    /** Starts a conversation of {@code owner} with the named agent (the default agent when null). */
+    public Task create(Owner owner, String agent, GenerationParams params) {
         String name = agent == null || agent.isBlank() ? config.defaultAgent() : agent;
-        if (!config.agents().containsKey(name)) {
+        SurgeConfig.Agent agentConfig = config.agents().get(name);
+        if (agentConfig == null) {
             throw new ConversationException(Reason.INVALID_REQUEST, "unknown agent '" + name + "'; configured: "
                     + String.join(", ", config.agents().keySet()));
         }
-        String id = UUID.randomUUID().toString();
+        GenerationParams checked = params == null ? GenerationParams.NONE : params;
+        validate(checked, agentConfig);
+        quotas.takeTaskCreation(owner);
+        String id = WorkflowIds.newTaskId();
         Instant createdAt = Instant.now();
+        directories.open(owner, id, name, createdAt);
         ConversationWorkflow workflow = client.newWorkflowStub(ConversationWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
+                .setWorkflowId(TaskAccess.workflowId(id))
                 .setTaskQueue(config.temporal().taskQueue())
+                .setMemo(Map.of(WorkflowIds.OWNER_MEMO, owner))
                 .build());
-        WorkflowClient.start(workflow::run, ConversationInput.start(id, name,
-                params == null ? GenerationParams.NONE : params, createdAt, settings()));
+        try {
+            calls.run(() -> WorkflowClient.start(workflow::run,
+                    ConversationInput.start(id, name, checked, createdAt, settings(), owner)));
+        } catch (RuntimeException notStarted) {
+            try {
+                directories.close(owner, id);
+            } catch (RuntimeException alsoFailed) {
+                notStarted.addSuppressed(alsoFailed);
+            }
+            throw notStarted;
+        }
+        access.remember(id, owner);
         return new Task(id, name, TaskStatus.RUNNING, createdAt, 0);
     }
 
-    /** The task with its current status. */
-    public Task get(String taskId) {
-        return task(taskId, status(taskId), view(taskId));
+    /** The caller's task with its current status. */
+    public Task get(Owner owner, String taskId) {
+        TaskStatus status = status(access.describe(owner, taskId));
+        return task(taskId, status, view(owner, taskId));
     }
 
     /** The task as its workflow's status and current run's view describe it. */
@@ -88,11 +122,12 @@ public class ConversationService {
     }
 
     /**
-     * Hands a message to the conversation and returns once the conversation accepted it. The
-     * idempotency key (or a generated one) is the Temporal update id, so the same key twice yields the
-     * same reply and one LLM call.
+     * Hands a message to the caller's conversation and returns once the conversation accepted it. The
+     * idempotency key (or a generated one) names the message; the Temporal update id is derived from the
+     * owner, the task, the key and the content, so the same request twice yields the same reply and one
+     * LLM call, while the same key with other content reaches the validator, which refuses it (422).
      */
-    public PendingReply submit(String taskId, String content, String idempotencyKey) {
+    public PendingReply submit(Owner owner, String taskId, String content, String idempotencyKey) {
         if (content == null || content.isBlank()) {
             throw new ConversationException(Reason.INVALID_REQUEST, "content must not be empty");
         }
@@ -100,25 +135,40 @@ public class ConversationService {
             throw new ConversationException(Reason.CONTENT_TOO_LONG,
                     "content is longer than " + config.messages().maxContentLength() + " characters");
         }
+        validateKey(idempotencyKey);
+        quotas.takeMessage(owner);
+        String workflowId = access.require(owner, taskId);
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString()
                 : idempotencyKey;
         SendMessage message = new SendMessage(messageId(taskId, key, "user"), messageId(taskId, key, "reply"),
-                content);
+                content, owner);
+        String updateId = uuidOf(owner.key(), taskId, key, content);
         try {
-            var handle = client.newUntypedWorkflowStub(taskId).startUpdate(UpdateOptions.newBuilder(Exchange.class)
-                    .setUpdateName("sendMessage")
-                    .setUpdateId(key)
-                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
-                    .build(), message);
-            return new PendingReply(taskId, message.messageId(), message.replyId(), handle);
+            var handle = calls.call(() -> client.newUntypedWorkflowStub(workflowId).startUpdate(
+                    UpdateOptions.newBuilder(Exchange.class)
+                            .setUpdateName("sendMessage")
+                            .setUpdateId(updateId)
+                            .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+                            .build(), message));
+            return new PendingReply(taskId, content, message.messageId(), message.replyId(), handle);
         } catch (WorkflowUpdateException rejected) {
             throw rejection(taskId, rejected);
         } catch (WorkflowNotFoundException gone) {
-            // No running workflow: either the task never existed (status answers 404) or it has ended. Asked only
-            // here, not before every update, to keep a message's hot path at one call to Temporal.
-            status(taskId);
+            // No running workflow: the task has ended (or, describe tells, is not the caller's).
+            access.describe(owner, taskId);
             throw new ConversationException(Reason.TASK_ENDED, "task " + taskId + " has ended");
         }
+    }
+
+    /**
+     * The exchange of a pending reply, refused when it answers other content than the caller sent: the key was
+     * used before for another message (a safeguard behind the validator, for updates deduplicated by id).
+     */
+    public Exchange checkSameContent(PendingReply pending, Exchange exchange) {
+        if (!pending.content().equals(exchange.userMessage().content())) {
+            throw keyReused();
+        }
+        return exchange;
     }
 
     /**
@@ -131,7 +181,7 @@ public class ConversationService {
         }
         return pending.handle().getResultAsync(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .orTimeout(wait.toMillis() + 1_000, TimeUnit.MILLISECONDS)
-                .thenApply(Optional::of)
+                .thenApply(exchange -> Optional.of(checkSameContent(pending, exchange)))
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
@@ -141,18 +191,21 @@ public class ConversationService {
                     if (cause instanceof WorkflowUpdateException rejected) {
                         throw rejection(pending.taskId(), rejected);
                     }
+                    if (cause instanceof ConversationException refused) {
+                        throw refused;
+                    }
                     throw new CompletionException(cause);
                 });
     }
 
     /** Messages in order, after the message {@code after} (from the start when null), at most {@code limit}. */
-    public MessagePage messages(String taskId, String after, Integer limit) {
-        int size = limit == null ? config.messages().defaultPageSize() : limit;
-        if (size < 1 || size > config.messages().maxPageSize()) {
+    public MessagePage messages(Owner owner, String taskId, String after, Long limit) {
+        if (limit != null && (limit < 1 || limit > config.messages().maxPageSize())) {
             throw new ConversationException(Reason.INVALID_REQUEST,
                     "limit must be between 1 and " + config.messages().maxPageSize());
         }
-        ConversationView current = view(taskId);
+        int size = limit == null ? config.messages().defaultPageSize() : limit.intValue();
+        ConversationView current = view(owner, taskId);
         boolean fromStart = after == null || after.isBlank();
         int inCurrent = fromStart ? (current.priorRunIds().isEmpty() ? 0 : -1) : indexAfter(current.messages(), after);
         if (inCurrent >= 0) {
@@ -197,8 +250,8 @@ public class ConversationService {
     }
 
     /** One message, looked up in the current run first, then in earlier runs, newest first. */
-    public Message message(String taskId, String messageId) {
-        ConversationView current = view(taskId);
+    public Message message(Owner owner, String taskId, String messageId) {
+        ConversationView current = view(owner, taskId);
         Optional<Message> found = find(current.messages(), messageId);
         for (int i = current.priorRunIds().size() - 1; found.isEmpty() && i >= 0; i--) {
             found = find(runView(taskId, current.priorRunIds().get(i)).messages(), messageId);
@@ -207,50 +260,86 @@ public class ConversationService {
                 "task " + taskId + " has no message " + messageId));
     }
 
-    /** Cancels the conversation: the reply in flight is abandoned, the task becomes CANCELED. */
-    public void cancel(String taskId) {
-        requireRunning(taskId);
-        client.newUntypedWorkflowStub(taskId).cancel();
+    /** Cancels the caller's conversation: the reply in flight is abandoned, the task becomes CANCELED. */
+    public void cancel(Owner owner, String taskId) {
+        requireRunning(owner, taskId);
+        calls.run(() -> client.newUntypedWorkflowStub(TaskAccess.workflowId(taskId)).cancel());
     }
 
-    /** Ends the conversation once the replies in flight are done; the task becomes COMPLETED. */
-    public void end(String taskId) {
-        requireRunning(taskId);
-        client.newUntypedWorkflowStub(taskId).signal("end");
+    /** Ends the caller's conversation once the replies in flight are done; the task becomes COMPLETED. */
+    public void end(Owner owner, String taskId) {
+        requireRunning(owner, taskId);
+        calls.run(() -> client.newUntypedWorkflowStub(TaskAccess.workflowId(taskId)).signal("end"));
     }
 
-    /** The status of the task, from its workflow execution. */
-    public TaskStatus status(String taskId) {
+    /** The status of the caller's task, from its workflow execution. */
+    public TaskStatus status(Owner owner, String taskId) {
+        return status(access.describe(owner, taskId));
+    }
+
+    private static TaskStatus status(WorkflowExecutionDescription description) {
+        WorkflowExecutionStatus status = description.getStatus();
+        return switch (status) {
+            case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW -> TaskStatus.RUNNING;
+            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> TaskStatus.COMPLETED;
+            case WORKFLOW_EXECUTION_STATUS_CANCELED -> TaskStatus.CANCELED;
+            default -> TaskStatus.FAILED;
+        };
+    }
+
+    /** The current run's view of the caller's conversation. */
+    public ConversationView view(Owner owner, String taskId) {
+        String workflowId = access.require(owner, taskId);
+        ConversationView view;
         try {
-            WorkflowExecutionStatus status = client.newUntypedWorkflowStub(taskId).describe().getStatus();
-            return switch (status) {
-                case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW -> TaskStatus.RUNNING;
-                case WORKFLOW_EXECUTION_STATUS_COMPLETED -> TaskStatus.COMPLETED;
-                case WORKFLOW_EXECUTION_STATUS_CANCELED -> TaskStatus.CANCELED;
-                default -> TaskStatus.FAILED;
-            };
+            view = calls.call(() -> client.newUntypedWorkflowStub(workflowId).query("history", ConversationView.class));
         } catch (WorkflowNotFoundException e) {
-            throw notFound(taskId);
+            throw TaskAccess.notFound(taskId);
         }
-    }
-
-    /** The current run's view of the conversation. */
-    public ConversationView view(String taskId) {
-        try {
-            return client.newUntypedWorkflowStub(taskId).query("history", ConversationView.class);
-        } catch (WorkflowNotFoundException e) {
-            throw notFound(taskId);
+        if (!owner.equals(view.owner())) {
+            throw TaskAccess.notFound(taskId);
         }
+        return view;
     }
 
     private ConversationView runView(String taskId, String runId) {
-        WorkflowStub stub = client.newUntypedWorkflowStub(taskId, Optional.of(runId), Optional.empty());
-        return stub.query("history", ConversationView.class);
+        WorkflowStub stub = client.newUntypedWorkflowStub(TaskAccess.workflowId(taskId), Optional.of(runId),
+                Optional.empty());
+        return calls.call(() -> stub.query("history", ConversationView.class));
     }
 
-    private void requireRunning(String taskId) {
-        if (status(taskId) != TaskStatus.RUNNING) {
+    private void requireRunning(Owner owner, String taskId) {
+        if (status(owner, taskId) != TaskStatus.RUNNING) {
             throw new ConversationException(Reason.TASK_ENDED, "task " + taskId + " has ended");
+        }
+    }
+
+    /** Refuses generation parameters outside what the provider accepts or the agent allows. */
+    private static void validate(GenerationParams params, SurgeConfig.Agent agent) {
+        if (params.temperature() != null && !(params.temperature() >= 0 && params.temperature() <= 2)) {
+            throw new ConversationException(Reason.INVALID_REQUEST, "params.temperature must be between 0 and 2");
+        }
+        if (params.topP() != null && !(params.topP() >= 0 && params.topP() <= 1)) {
+            throw new ConversationException(Reason.INVALID_REQUEST, "params.top_p must be between 0 and 1");
+        }
+        if (params.maxTokens() != null && (params.maxTokens() < 1 || params.maxTokens() > agent.maxTokensCap())) {
+            throw new ConversationException(Reason.INVALID_REQUEST,
+                    "params.max_tokens must be between 1 and " + agent.maxTokensCap());
+        }
+    }
+
+    /** Refuses an {@code Idempotency-Key} that is too long or holds control characters. */
+    private static void validateKey(String key) {
+        if (key == null) {
+            return;
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new ConversationException(Reason.INVALID_REQUEST,
+                    "Idempotency-Key must be at most " + MAX_KEY_LENGTH + " characters");
+        }
+        if (key.chars().anyMatch(Character::isISOControl)) {
+            throw new ConversationException(Reason.INVALID_REQUEST,
+                    "Idempotency-Key must not contain control characters");
         }
     }
 
@@ -263,6 +352,7 @@ public class ConversationService {
                 config.conversation().contextMessages(),
                 config.conversation().maxMessagesPerRun(),
                 config.messages().maxContentLength(),
+                config.conversation().idleTimeout().toMillis(),
                 config.llm().heartbeatTimeout().toMillis());
     }
 
@@ -276,12 +366,19 @@ public class ConversationService {
         if (rejection == MessageRejection.INVALID_CONTENT) {
             return new ConversationException(Reason.INVALID_REQUEST, detail);
         }
+        if (rejection == MessageRejection.NOT_OWNER) {
+            return TaskAccess.notFound(taskId);
+        }
+        if (rejection == MessageRejection.KEY_REUSED) {
+            return keyReused();
+        }
         return new ConversationException(Reason.TASK_ENDED, "task " + taskId + " did not accept the message"
                 + (message == null ? "" : ": " + message));
     }
 
-    private static ConversationException notFound(String taskId) {
-        return new ConversationException(Reason.TASK_NOT_FOUND, "no task " + taskId);
+    private static ConversationException keyReused() {
+        return new ConversationException(Reason.KEY_REUSED,
+                "this Idempotency-Key was already used for a message with other content; use a new key");
     }
 
     private static int indexAfter(List<Message> messages, String after) {
@@ -298,6 +395,11 @@ public class ConversationService {
     }
 
     private static String messageId(String taskId, String key, String role) {
-        return UUID.nameUUIDFromBytes((taskId + '\n' + key + '\n' + role).getBytes(StandardCharsets.UTF_8)).toString();
+        return uuidOf(taskId, key, role);
+    }
+
+    /** A name-based UUID of the parts, fixed length whatever their size (Temporal caps update ids at 1,000 bytes). */
+    private static String uuidOf(String... parts) {
+        return UUID.nameUUIDFromBytes(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.surge.agent.Exchange;
 import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
+import dev.surge.agent.Owner;
 
 /**
  * Start argument of a conversation run. The first run gets empty lists; a run that continues as new
@@ -21,14 +22,16 @@ import dev.surge.agent.Message;
  * @param recentExchanges the last handled exchanges, so a retried update id is answered without a
  *                        second LLM call even after continue-as-new
  * @param nextSeq         sequence number of the next message
+ * @param owner           who the task belongs to; null for tasks started before owners existed, which nobody owns
  */
 public record ConversationInput(String taskId, String agent, GenerationParams params, Instant createdAt,
         ConversationSettings settings, List<Message> context, List<String> priorRunIds,
-        List<Exchange> recentExchanges, long nextSeq) {
+        List<Exchange> recentExchanges, long nextSeq, Owner owner) {
 
     /** The input of a new conversation. */
     public static ConversationInput start(String taskId, String agent, GenerationParams params, Instant createdAt,
-            ConversationSettings settings) {
-        return new ConversationInput(taskId, agent, params, createdAt, settings, List.of(), List.of(), List.of(), 1);
+            ConversationSettings settings, Owner owner) {
+        return new ConversationInput(taskId, agent, params, createdAt, settings, List.of(), List.of(), List.of(), 1,
+                owner);
     }
 }

@@ -10,10 +10,11 @@ package dev.surge.agent.workflow;
  * @param maxMessagesPerRun     continue-as-new after this many messages in one run, even if Temporal
  *                              has not suggested it yet
  * @param maxContentLength      longest accepted user message, in characters
+ * @param idleTimeoutMillis     the conversation ends after this long without a message; 0 never
  * @param heartbeatTimeoutMillis heartbeat timeout of one LLM activity attempt: a worker that died mid-reply is
  *                              noticed after this long and the reply retried elsewhere; 0 (histories recorded
  *                              before it existed) sets none
  */
 public record ConversationSettings(LlmRetrySettings retry, long activityTimeoutMillis, int contextMessages,
-        int maxMessagesPerRun, int maxContentLength, long heartbeatTimeoutMillis) {
+        int maxMessagesPerRun, int maxContentLength, long idleTimeoutMillis, long heartbeatTimeoutMillis) {
 }

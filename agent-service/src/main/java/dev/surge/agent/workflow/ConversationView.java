@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.surge.agent.Message;
+import dev.surge.agent.Owner;
 
 /**
  * What the {@code history} query returns for one run.
@@ -15,7 +16,8 @@ import dev.surge.agent.Message;
  * @param messageCount messages of the whole conversation, all runs
  * @param messages     the messages recorded by this run, in order
  * @param priorRunIds  earlier runs, oldest first, holding the earlier messages
+ * @param owner        who the task belongs to, null for a task nobody owns
  */
 public record ConversationView(String taskId, String agent, Instant createdAt, boolean ended, long messageCount,
-        List<Message> messages, List<String> priorRunIds) {
+        List<Message> messages, List<String> priorRunIds, Owner owner) {
 }

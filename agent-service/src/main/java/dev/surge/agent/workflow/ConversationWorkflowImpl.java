@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.surge.agent.Exchange;
 import dev.surge.agent.Message;
@@ -14,7 +15,10 @@ import dev.surge.agent.MessageStatus;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.ContinueAsNewOptions;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 
@@ -28,10 +32,17 @@ import io.temporal.workflow.WorkflowInit;
  * readable), and the last {@value #RECENT_EXCHANGES} exchanges (so a retried update id that Temporal
  * no longer dedupes across runs is still answered without a second LLM call). The input therefore
  * stays small whatever the length of the conversation.
+ * <p>
+ * Owned conversations (started with an owner) also end after {@code idleTimeoutMillis} without a message, by a
+ * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}. Both came after
+ * conversations were already running, so they sit behind {@link #OWNER_MODEL}: a history recorded before replays
+ * without them.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     static final int RECENT_EXCHANGES = 100;
+    /** {@code Workflow.getVersion} change id of the idle timer and the report to the owner's directory. */
+    static final String OWNER_MODEL = "owner-model";
 
     private final ConversationInput input;
     private final LlmActivities llm;
@@ -42,6 +53,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     private long nextTicket;
     private long serving;
     private boolean ended;
+    /** Counts messages arriving and replies finishing: the idle timer restarts whenever it moves. */
+    private long activity;
 
     @WorkflowInit
     public ConversationWorkflowImpl(ConversationInput input) {
@@ -60,16 +73,63 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     @Override
     public void run(ConversationInput input) {
-        Workflow.await(() -> ended || shouldContinueAsNew());
-        Workflow.await(Workflow::isEveryHandlerFinished);
+        boolean owned = input.owner() != null
+                && Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, 1) >= 1;
+        try {
+            if (owned && input.settings().idleTimeoutMillis() > 0) {
+                awaitEndOrIdle(Duration.ofMillis(input.settings().idleTimeoutMillis()));
+            } else {
+                Workflow.await(() -> ended || shouldContinueAsNew());
+            }
+            Workflow.await(Workflow::isEveryHandlerFinished);
+        } catch (CanceledFailure cancelled) {
+            if (owned) {
+                Workflow.newDetachedCancellationScope(this::reportEnd).run();
+            }
+            throw cancelled;
+        }
         if (!ended) {
-            Workflow.continueAsNew(nextRunInput());
+            Workflow.continueAsNew(ContinueAsNewOptions.newBuilder()
+                    // The memo is what a describe reads the owner from; set it again rather than rely on inheritance.
+                    .setMemo(input.owner() == null ? null : Map.of(WorkflowIds.OWNER_MEMO, input.owner()))
+                    .build(), nextRunInput());
+        } else if (owned) {
+            reportEnd();
+        }
+    }
+
+    /** Waits for the end, continue-as-new, or for {@code idle} without activity and no reply in flight (ends it). */
+    private void awaitEndOrIdle(Duration idle) {
+        while (!ended && !shouldContinueAsNew()) {
+            long seen = activity;
+            boolean woke = Workflow.await(idle, () -> ended || shouldContinueAsNew() || activity != seen);
+            if (!woke && Workflow.isEveryHandlerFinished()) {
+                ended = true;
+            }
+        }
+    }
+
+    /** Tells the owner's directory that this task no longer counts as open. */
+    private void reportEnd() {
+        try {
+            Workflow.newExternalWorkflowStub(OwnerDirectory.class, WorkflowIds.ofOwner(input.owner()))
+                    .taskEnded(input.taskId());
+        } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
+            // No directory (it was terminated): nothing counts this task any more.
         }
     }
 
     @Override
     public void validateSendMessage(SendMessage message) {
-        if (recent.containsKey(message.messageId())) {
+        if (input.owner() == null || !input.owner().equals(message.owner())) {
+            throw new IllegalArgumentException(MessageRejection.NOT_OWNER.message("no such task"));
+        }
+        Message known = find(message.messageId());
+        if (known != null) {
+            if (!Objects.equals(known.content(), message.content())) {
+                throw new IllegalArgumentException(MessageRejection.KEY_REUSED.message(
+                        "this Idempotency-Key was used for another message"));
+            }
             return;
         }
         if (ended) {
@@ -90,6 +150,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         if (known != null) {
             return known;
         }
+        if (find(request.messageId()) != null) {
+            // The same message in flight under another update id (sent by a replica of another version): one reply.
+            Workflow.await(() -> recent.containsKey(request.messageId()));
+            return recent.get(request.messageId());
+        }
+        activity++;
         Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
         Message user = new Message(request.messageId(), nextSeq++, Message.USER, request.content(),
                 MessageStatus.COMPLETED, null, now, null);
@@ -106,6 +172,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             reply = ask(user, pending);
         } finally {
             serving++;
+            activity++;
         }
         messages.set(replyIndex, reply);
         if (reply.status() == MessageStatus.COMPLETED) {
@@ -123,7 +190,16 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     @Override
     public ConversationView history() {
         return new ConversationView(input.taskId(), input.agent(), input.createdAt(), ended, nextSeq - 1,
-                List.copyOf(messages), input.priorRunIds());
+                List.copyOf(messages), input.priorRunIds(), input.owner());
+    }
+
+    /** The user message with this id, handled or in flight, or null. */
+    private Message find(String messageId) {
+        Exchange exchange = recent.get(messageId);
+        if (exchange != null) {
+            return exchange.userMessage();
+        }
+        return messages.stream().filter(m -> m.id().equals(messageId)).findFirst().orElse(null);
     }
 
     @Override
@@ -159,7 +235,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         List<String> runs = new ArrayList<>(input.priorRunIds());
         runs.add(Workflow.getInfo().getRunId());
         return new ConversationInput(input.taskId(), input.agent(), input.params(), input.createdAt(),
-                input.settings(), List.copyOf(context), runs, List.copyOf(recent.values()), nextSeq);
+                input.settings(), List.copyOf(context), runs, List.copyOf(recent.values()), nextSeq, input.owner());
     }
 
     private static MessageFailure reasonOf(ActivityFailure failure) {

@@ -7,7 +7,11 @@ package dev.surge.agent.workflow;
 public enum MessageRejection {
     TASK_ENDED,
     INVALID_CONTENT,
-    CONTENT_TOO_LONG;
+    CONTENT_TOO_LONG,
+    /** The caller does not own the task: answered exactly like an unknown task. */
+    NOT_OWNER,
+    /** The idempotency key was used before for other content. */
+    KEY_REUSED;
 
     /** The exception message carrying this rejection. */
     public String message(String detail) {

@@ -5,6 +5,7 @@ import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.Owner;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -27,6 +28,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Message.class,
         MessageFailure.class,
         MessageStatus.class,
+        OpenTask.class,
+        OwnedTask.class,
+        Owner.class,
+        OwnerDirectoryInput.class,
         SendMessage.class,
 })
 final class TemporalPayloads {

@@ -2,7 +2,7 @@ package dev.surge.agent.rest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static io.restassured.RestAssured.given;
+import static dev.surge.agent.rest.Api.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +19,7 @@ import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.Owner;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -34,6 +36,7 @@ import io.temporal.worker.Worker;
 class ConversationWorkflowTest {
 
     private static final String QUEUE = "test-conversations";
+    private static final Owner OWNER = new Owner("acme", "alice");
 
     private TestWorkflowEnvironment env;
     private Worker worker;
@@ -44,10 +47,11 @@ class ConversationWorkflowTest {
     void setUp() {
         env = TestWorkflowEnvironment.newInstance();
         worker = env.newWorker(QUEUE);
-        worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class);
+        worker.registerWorkflowImplementationTypes(ConversationWorkflowImpl.class, OwnerDirectoryImpl.class);
         client = env.getWorkflowClient();
         llm = new ScriptedLlmActivities(env::currentTimeMillis);
         worker.registerActivitiesImplementations(llm.asActivities());
+        env.start();
     }
 
     @AfterEach
@@ -172,21 +176,129 @@ class ConversationWorkflowTest {
         assertEquals(0, history(conversation).messageCount());
     }
 
+    @Test
+    void refusesAnotherOwnerBeforeTheMessageEntersTheHistory() {
+        WorkflowStub conversation = start("not-yours", 1000);
+
+        WorkflowUpdateException rejected = assertThrows(WorkflowUpdateException.class, () -> conversation.startUpdate(
+                UpdateOptions.newBuilder(Exchange.class).setUpdateName("sendMessage").setUpdateId("k1")
+                        .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
+                new SendMessage("k1-user", "k1-reply", "hello", new Owner("acme", "mallory"))).getResult());
+
+        assertEquals(MessageRejection.NOT_OWNER, rejectionOf(rejected));
+        assertEquals(0, history(conversation).messageCount());
+        assertEquals(0, llm.attemptTimes().size());
+    }
+
+    @Test
+    void refusesAKeyReusedForOtherContent() {
+        llm.then(request -> "ok");
+        WorkflowStub conversation = start("reused", 1000);
+        send(conversation, "k1", "Transfer 10 EUR to Alice");
+
+        WorkflowUpdateException rejected = assertThrows(WorkflowUpdateException.class, () -> conversation.startUpdate(
+                UpdateOptions.newBuilder(Exchange.class).setUpdateName("sendMessage").setUpdateId("another-update-id")
+                        .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
+                new SendMessage("k1-user", "k1-reply", "Delete my account", OWNER)).getResult());
+
+        assertEquals(MessageRejection.KEY_REUSED, rejectionOf(rejected));
+        assertEquals(1, llm.attemptTimes().size());
+        assertEquals(2, history(conversation).messageCount());
+    }
+
+    @Test
+    void anIdleConversationEndsByItsTimerAndTellsItsOwnersDirectory() {
+        llm.then(request -> "ok");
+        WorkflowStub directory = startDirectory();
+        open(directory, "idle", 5);
+        WorkflowStub conversation = start("idle", 1000, Duration.ofHours(1));
+        env.sleep(Duration.ofMinutes(50));
+        send(conversation, "k1", "still here");
+        env.sleep(Duration.ofMinutes(50));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, conversation.describe().getStatus(),
+                "a message restarts the idle timer");
+
+        conversation.getResult(Void.class);
+
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, conversation.describe().getStatus());
+        assertEquals(List.of(false), openFlags(directory));
+    }
+
+    @Test
+    void aCancelledConversationTellsItsOwnersDirectory() {
+        WorkflowStub directory = startDirectory();
+        open(directory, "cancelled", 5);
+        WorkflowStub conversation = start("cancelled", 1000);
+
+        conversation.cancel();
+
+        awaitUntil(() -> openFlags(directory).equals(List.of(false)));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, conversation.describe().getStatus());
+    }
+
+    @Test
+    void theDirectoryRefusesTasksBeyondTheOwnersQuota() {
+        WorkflowStub directory = startDirectory();
+        open(directory, "first", 2);
+        open(directory, "second", 2);
+
+        WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class,
+                () -> open(directory, "third", 2));
+        directory.signal("taskEnded", "first");
+        open(directory, "third", 2);
+
+        assertTrue(((ApplicationFailure) refused.getCause()).getOriginalMessage()
+                .startsWith(DirectoryRejection.TOO_MANY_OPEN_TASKS.name()));
+        assertEquals(List.of(true, true, false), openFlags(directory));
+    }
+
+    private WorkflowStub startDirectory() {
+        OwnerDirectory directory = client.newWorkflowStub(OwnerDirectory.class,
+                WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.ofOwner(OWNER)).setTaskQueue(QUEUE).build());
+        WorkflowClient.start(directory::run, OwnerDirectoryInput.EMPTY);
+        return WorkflowStub.fromTyped(directory);
+    }
+
+    private static void open(WorkflowStub directory, String taskId, int maxOpen) {
+        directory.startUpdate(UpdateOptions.newBuilder(Void.class).setUpdateName("openTask").setUpdateId(taskId)
+                .setWaitForStage(WorkflowUpdateStage.COMPLETED).build(),
+                new OpenTask(taskId, "default", Instant.parse("2025-01-01T00:00:00Z"), maxOpen)).getResult();
+    }
+
+    /** The directory's open flags, newest task first. */
+    private static List<Boolean> openFlags(WorkflowStub directory) {
+        return List.of(directory.query("tasks", OwnedTask[].class)).stream().map(OwnedTask::open).toList();
+    }
+
+    private void awaitUntil(BooleanSupplier condition) {
+        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
+            env.sleep(Duration.ofMillis(100));
+        }
+        assertTrue(condition.getAsBoolean());
+    }
+
+    private static MessageRejection rejectionOf(WorkflowUpdateException rejected) {
+        return MessageRejection.of(((ApplicationFailure) rejected.getCause()).getOriginalMessage());
+    }
+
     private WorkflowStub start(String id, int maxMessagesPerRun) {
+        return start(id, maxMessagesPerRun, Duration.ZERO);
+    }
+
+    private WorkflowStub start(String id, int maxMessagesPerRun, Duration idleTimeout) {
         ConversationSettings settings = new ConversationSettings(LlmRetryPolicies.DEFAULT_SETTINGS, 60_000, 10,
-                maxMessagesPerRun, 100, 0);
+                maxMessagesPerRun, 100, idleTimeout.toMillis(), 0);
         ConversationWorkflow workflow = client.newWorkflowStub(ConversationWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-        env.start();
         WorkflowClient.start(workflow::run, ConversationInput.start(id, "default", GenerationParams.NONE,
-                Instant.parse("2025-01-01T00:00:00Z"), settings));
+                Instant.parse("2025-01-01T00:00:00Z"), settings, OWNER));
         return WorkflowStub.fromTyped(workflow);
     }
 
     private Exchange send(WorkflowStub conversation, String key, String content) {
         WorkflowUpdateHandle<Exchange> handle = conversation.startUpdate(UpdateOptions.newBuilder(Exchange.class)
                 .setUpdateName("sendMessage").setUpdateId(key).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-                new SendMessage(key + "-user", key + "-reply", content));
+                new SendMessage(key + "-user", key + "-reply", content, OWNER));
         env.sleep(Duration.ofSeconds(30));
         return handle.getResult();
     }

@@ -2,6 +2,7 @@ package dev.surge.simulator.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -43,6 +44,12 @@ public interface SimulatorConfig {
     /** Model ids listed by {@code GET /v1/models}; any model name is accepted by chat completions. */
     @WithDefault("gpt-4o-mini,gpt-4o,gpt-4.1-mini,gpt-4.1")
     List<String> models();
+
+    /**
+     * The key that {@code /sim/*} (settings, stats, reset) require as {@code Authorization: Bearer}; unset, they are
+     * open, as befits a test tool on a private network. Chat completions never need it.
+     */
+    Optional<String> controlKey();
 
     /** How long answers take. */
     Latency latency();

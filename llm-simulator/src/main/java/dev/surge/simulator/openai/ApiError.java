@@ -25,6 +25,11 @@ public record ApiError(Detail error) {
         return new ApiError(new Detail(message, "invalid_request_error", param, code));
     }
 
+    /** A 401, as OpenAI answers a missing or wrong key. */
+    public static ApiError unauthorized(String message) {
+        return new ApiError(new Detail(message, "invalid_request_error", null, "invalid_api_key"));
+    }
+
     /** A 429 over a rate limit; {@code type} is {@code requests} or {@code tokens}. */
     public static ApiError rateLimited(String message, String type) {
         return new ApiError(new Detail(message, type, null, "rate_limit_exceeded"));
