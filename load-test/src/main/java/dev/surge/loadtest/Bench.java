@@ -193,14 +193,16 @@ public final class Bench {
     /** Starts Temporal and agent-service, then raises the number of users until throughput stops growing. */
     private BenchReport.AgentService agentService(URI gateway) throws IOException, InterruptedException {
         String temporal = processes.startTemporal();
-        URI agent = processes.startAgentService(temporal, gateway, List.of());
+        Path keys = options.out().resolve("logs");
+        URI agent = processes.startAgentService(temporal, gateway, DemoTokens.generate(keys), List.of());
+        String token = DemoTokens.read(DemoTokens.privateKeyFile(keys)).mint("bench");
         // A freshly started JVM spends its first seconds compiling: without this, the first (lowest) level would
         // measure the JIT rather than agent-service.
         int warmUsers = Math.min(AGENT_WARM_UP_USERS, options.users().get(options.users().size() - 1));
         Duration warmUp = options.agentWarmup().multipliedBy(2);
         Console.info("== agent-service: warming up with %d users for %d s", warmUsers, warmUp.toSeconds());
         BenchWindow discarded = new BenchWindow();
-        measure(discarded, tally -> new BenchAgentUsers(http, agent, warmUsers, options.messagesPerTask(), tally),
+        measure(discarded, tally -> new BenchAgentUsers(http, agent, token, warmUsers, options.messagesPerTask(), tally),
                 discarded::result, warmUp, Duration.ZERO);
         List<BenchReport.AgentLevel> levels = new ArrayList<>();
         List<Double> throughputs = new ArrayList<>();
@@ -209,7 +211,7 @@ public final class Bench {
                     options.agentMeasure().toSeconds());
             BenchWindow window = new BenchWindow();
             Measured<BenchWindow.Result> measured = measure(window,
-                    tally -> new BenchAgentUsers(http, agent, users, options.messagesPerTask(), tally),
+                    tally -> new BenchAgentUsers(http, agent, token, users, options.messagesPerTask(), tally),
                     window::result, options.agentWarmup(), options.agentMeasure());
             BenchReport.AgentLevel level = BenchReport.AgentLevel.of(users, measured.readout(), measured.usage());
             Console.info("users %d: %.1f messages/s, p50 %.1f ms, p99 %.1f ms, failed %d; CPU ms/message: "

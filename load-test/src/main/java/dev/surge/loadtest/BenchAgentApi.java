@@ -11,8 +11,8 @@ import io.netty.buffer.Unpooled;
 
 /**
  * The requests the benchmark sends to agent-service. Their headers are built in {@link #headers()} only, so
- * that the one place where the benchmark authenticates to agent-service is there: today agent-service asks
- * for no credentials.
+ * that the one place where the benchmark authenticates to agent-service is there: a bearer token of the
+ * benchmark's own signing key, which agent-service is started to verify.
  */
 final class BenchAgentApi {
 
@@ -22,9 +22,9 @@ final class BenchAgentApi {
     private final URI agentService;
     private final Map<String, String> headers;
 
-    BenchAgentApi(URI agentService) {
+    BenchAgentApi(URI agentService, String token) {
         this.agentService = agentService;
-        this.headers = headers();
+        this.headers = headers(token);
     }
 
     /** {@code POST /tasks}: 201 with the task's URL in {@code Location}. */
@@ -57,8 +57,9 @@ final class BenchAgentApi {
     }
 
     /** The headers of every request to agent-service, authentication included. */
-    private static Map<String, String> headers() {
+    private static Map<String, String> headers(String token) {
         Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token);
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
         return headers;

@@ -27,10 +27,10 @@ final class BenchAgentUsers extends BenchDriver {
     private final BenchWindow window;
     private final List<User> users = new ArrayList<>();
 
-    BenchAgentUsers(BenchHttp http, URI agentService, int users, int messagesPerTask, BenchWindow window)
-            throws IOException, InterruptedException {
+    BenchAgentUsers(BenchHttp http, URI agentService, String token, int users, int messagesPerTask,
+            BenchWindow window) throws IOException, InterruptedException {
         this.loop = http.loop();
-        this.api = new BenchAgentApi(agentService);
+        this.api = new BenchAgentApi(agentService, token);
         this.messagesPerTask = messagesPerTask;
         this.window = window;
         for (int i = 0; i < users; i++) {

@@ -1,5 +1,6 @@
 package dev.surge.loadtest;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * The processes a benchmark run starts, each a separate JVM on a free loopback port, and stops newest first,
  * by PID. Start-up is timed from just before the process is spawned to the first 200 of its
- * {@code /q/health/ready}, probed every {@link #READY_PROBE_INTERVAL}.
+ * {@code /q/health/ready} (on the management port where the application has one), probed every
+ * {@link #READY_PROBE_INTERVAL}.
  */
 final class BenchProcesses implements AutoCloseable {
 
@@ -60,7 +62,7 @@ final class BenchProcesses implements AutoCloseable {
         config.put("surge.simulator.latency.first-token", "0");
         config.put("surge.simulator.latency.per-token", "0");
         config.put("surge.simulator.latency.jitter", "0");
-        return startQuarkus("llm-simulator", List.of(), config, port);
+        return startQuarkus("llm-simulator", List.of(), config, port, port);
     }
 
     /** llm-gateway in front of {@code simulator}, with {@code javaOptions} before the application's own. */
@@ -71,21 +73,30 @@ final class BenchProcesses implements AutoCloseable {
         config.put("surge.gateway.upstream.url", simulator.resolve("/v1").toString());
         config.put("surge.gateway.upstream.api-key", UPSTREAM_KEY);
         config.put("surge.gateway.api-keys", GATEWAY_KEY);
-        return startQuarkus("llm-gateway", javaOptions, config, port);
+        int management = freePort();
+        config.put("quarkus.management.port", Integer.toString(management));
+        return startQuarkus("llm-gateway", javaOptions, config, port, management);
     }
 
     /** A Temporal test server; answers its frontend address ({@code host:port}). */
     String startTemporal() throws IOException, InterruptedException {
         int port = freePort();
+        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
+        Path agentApp = quarkusApp("agent-service");
         ManagedProcess temporal = launch("temporal", List.of(JAVA, "-cp",
-                quarkusApp("agent-service").resolve("lib/main") + "/*",
+                agentApp.resolve("lib/main") + "/*" + File.pathSeparator + agentApp.resolveSibling("embedded-temporal")
+                        + "/*",
                 "io.temporal.testserver.TestServer", Integer.toString(port)));
         temporal.awaitPortOpen(port, START_TIMEOUT);
         return "127.0.0.1:" + port;
     }
 
-    /** agent-service on {@code temporal}, calling {@code gateway}. */
-    URI startAgentService(String temporal, URI gateway, List<String> javaOptions)
+    /**
+     * agent-service on {@code temporal}, calling {@code gateway}, verifying callers' tokens with the public half
+     * of {@code signingKey} (as {@link DemoTokens#generate(Path)} wrote it). Its per-owner quotas are lifted: the
+     * benchmark measures capacity, not a frontend user's allowance.
+     */
+    URI startAgentService(String temporal, URI gateway, Path signingKey, List<String> javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
         Map<String, String> config = new LinkedHashMap<>();
@@ -93,7 +104,15 @@ final class BenchProcesses implements AutoCloseable {
         config.put("quarkus.temporal.connection.target", temporal);
         config.put("quarkus.rest-client.llm-gateway.url", gateway.toString());
         config.put("surge.llm.gateway-api-key", GATEWAY_KEY);
-        return startQuarkus("agent-service", javaOptions, config, port);
+        config.put("mp.jwt.verify.publickey.location", signingKey.toUri().toString());
+        config.put("mp.jwt.verify.issuer", DemoTokens.ISSUER);
+        config.put("mp.jwt.verify.audiences", DemoTokens.AUDIENCE);
+        config.put("surge.quotas.tasks-per-minute", "1000000");
+        config.put("surge.quotas.messages-per-minute", "1000000");
+        config.put("surge.quotas.open-tasks-per-owner", "1000000");
+        int management = freePort();
+        config.put("quarkus.management.port", Integer.toString(management));
+        return startQuarkus("agent-service", javaOptions, config, port, management);
     }
 
     /** The PID of every process started so far, by name. */
@@ -114,8 +133,8 @@ final class BenchProcesses implements AutoCloseable {
         return logs.resolve(name + ".log");
     }
 
-    private URI startQuarkus(String name, List<String> javaOptions, Map<String, String> config, int port)
-            throws IOException, InterruptedException {
+    private URI startQuarkus(String name, List<String> javaOptions, Map<String, String> config, int port,
+            int managementPort) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(JAVA);
         command.addAll(javaOptions);
@@ -124,7 +143,7 @@ final class BenchProcesses implements AutoCloseable {
         long spawned = System.nanoTime();
         ManagedProcess process = launch(name, command);
         URI base = URI.create("http://127.0.0.1:" + port);
-        awaitReady(process, base.resolve("/q/health/ready"));
+        awaitReady(process, URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"));
         synchronized (running) {
             readyMillis.put(name, (System.nanoTime() - spawned) / 1e6);
         }

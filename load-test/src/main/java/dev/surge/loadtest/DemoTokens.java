@@ -64,8 +64,13 @@ final class DemoTokens {
         if (file == null) {
             throw new IllegalStateException(KEY_FILE_PROPERTY + " is not set: the launcher passes the run's key");
         }
+        return read(Path.of(file));
+    }
+
+    /** The signer of the private key in {@code file}, as {@link #generate(Path)} wrote it. */
+    static DemoTokens read(Path file) {
         try {
-            String body = Files.readString(Path.of(file)).replaceAll("-----[A-Z ]+-----|\\s", "");
+            String body = Files.readString(file).replaceAll("-----[A-Z ]+-----|\\s", "");
             return new DemoTokens(KeyFactory.getInstance("RSA")
                     .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body))));
         } catch (IOException | GeneralSecurityException e) {

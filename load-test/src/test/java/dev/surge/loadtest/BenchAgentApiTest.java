@@ -12,13 +12,14 @@ import io.netty.buffer.ByteBuf;
 
 class BenchAgentApiTest {
 
-    private final BenchAgentApi api = new BenchAgentApi(URI.create("http://127.0.0.1:8080"));
+    private final BenchAgentApi api = new BenchAgentApi(URI.create("http://127.0.0.1:8080"), "t0k3n");
 
     @Test
-    void sendsAMessageAsJsonToItsTask() {
+    void sendsAMessageAsJsonToItsTaskWithTheBearerToken() {
         assertEquals("""
                 POST /tasks/t-1/messages HTTP/1.1\r
                 Host: 127.0.0.1:8080\r
+                Authorization: Bearer t0k3n\r
                 Content-Type: application/json\r
                 Accept: application/json\r
                 Content-Length: 19\r
@@ -31,6 +32,7 @@ class BenchAgentApiTest {
         assertEquals("""
                 POST /tasks/t-1/end HTTP/1.1\r
                 Host: 127.0.0.1:8080\r
+                Authorization: Bearer t0k3n\r
                 Content-Type: application/json\r
                 Accept: application/json\r
                 \r
