@@ -22,11 +22,14 @@ import io.restassured.http.ContentType;
 @QuarkusTestResource(value = GatewayStubResource.class, restrictToAnnotatedClass = true)
 class IdleTimeoutTest {
 
-    /** Tasks end after five idle seconds; one open task per owner. */
+    /**
+     * Tasks end after fifteen idle seconds (long enough that the second creation below still finds the first task
+     * open on a loaded machine); one open task per owner.
+     */
     public static class ShortIdleTimeout implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("surge.conversation.idle-timeout", "5s", "surge.quotas.open-tasks-per-owner", "1");
+            return Map.of("surge.conversation.idle-timeout", "15s", "surge.quotas.open-tasks-per-owner", "1");
         }
     }
 
@@ -36,7 +39,7 @@ class IdleTimeoutTest {
                 .then().statusCode(201).extract().path("id");
         as("idler").contentType(ContentType.JSON).body("{}").post("/tasks").then().statusCode(429);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as("idler").get("/tasks/{id}", task)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> as("idler").get("/tasks/{id}", task)
                 .then().statusCode(200).body("status", equalTo("COMPLETED")));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("idler").contentType(ContentType.JSON)
                 .body("{}").post("/tasks").then().statusCode(201));
