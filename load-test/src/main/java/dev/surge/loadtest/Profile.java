@@ -18,6 +18,8 @@ enum Profile {
                     "surge.gateway.upstream.pool-size", "1000",
                     "surge.gateway.max-in-flight", "1000"),
             Map.of("surge.llm.retry.maximum-attempts", "1",
+                    // agent-service passes its upstream call budget to the gateway as num_retries: one call, none
+                    "surge.llm.upstream-call-budget", "1",
                     "quarkus.fault-tolerance.\"dev.surge.agent.client.LlmGatewayClient/complete\".retry.max-retries", "0",
                     "quarkus.rest-client.llm-gateway.connection-pool-size", "1000",
                     "quarkus.temporal.worker.max-concurrent-activity-execution-size", "1000")),
