@@ -1,10 +1,9 @@
 package dev.surge.loadtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,45 +21,23 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class WorkerKilledMidReplyTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("surge.root", "..")).toAbsolutePath().normalize();
-    /** Long enough to kill the worker while the provider is still answering. */
-    private static final Duration PROVIDER_LATENCY = Duration.ofSeconds(3);
-
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void replyOfAKilledWorkerIsCompletedOnceByAnotherWithinThirtySeconds() throws Exception {
-        Path logs = ROOT.resolve("load-test/target/worker-killed-mid-reply");
-        try (SurgeProcesses stack = new SurgeProcesses(ROOT, logs, "sk-surge-chaos")) {
-            String temporal = stack.startTemporal();
-            SurgeProcesses.Service simulator = stack.startSimulator(Map.of("surge.simulator.rpm", "0",
-                    "surge.simulator.tpm", "0",
-                    "surge.simulator.latency.first-token", PROVIDER_LATENCY.toMillis() + "ms",
-                    "surge.simulator.latency.per-token", "0",
-                    "surge.simulator.latency.jitter", "0"), List.of());
-            SurgeProcesses.Service gateway = stack.startGateway("llm-gateway", simulator.url(), Map.of(), List.of());
-            Path signingKey = DemoTokens.generate(logs);
-            SurgeProcesses.Service first = stack.startAgentService("agent-service-1", temporal,
-                    List.of(gateway.url()), signingKey, Map.of(), List.of());
-            SimulatorControl provider = new SimulatorControl(simulator.url());
-            Frontend user = new Frontend(DemoTokens.read(DemoTokens.privateKeyFile(logs)).mint("user-1"),
-                    Duration.ofSeconds(70));
-            String task = user.createTask(first::url, deadline(Duration.ofSeconds(30)));
+        try (LoopbackStack stack = LoopbackStack.start("worker-killed-mid-reply", Duration.ofSeconds(3))) {
+            SurgeProcesses.Service gateway = stack.gateway("llm-gateway");
+            SurgeProcesses.Service first = stack.agentService("agent-service-1", List.of(gateway), Map.of());
+            Frontend user = stack.user("user-1", Duration.ofSeconds(70));
+            String task = user.createTask(first::url, System.nanoTime() + Duration.ofSeconds(30).toNanos());
 
-            CompletableFuture<Frontend.Answer> cutOff = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return user.deliver(first::url, task, "hello", "key-1", Duration.ofSeconds(60),
-                            System.nanoTime()).answer();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            awaitInFlightAtProvider(provider);
+            CompletableFuture<Frontend.Delivery> cutOff = CompletableFuture.supplyAsync(() -> once(user, first, task));
+            stack.awaitInFlightAtProvider(1);
             first.kill();
             long killed = System.nanoTime();
-            assertEquals(0, cutOff.get(10, TimeUnit.SECONDS).status(), "the killed instance's caller lost its connection");
+            assertEquals(0, cutOff.get(10, TimeUnit.SECONDS).answer().status(),
+                    "the killed instance's caller lost its connection");
 
-            SurgeProcesses.Service second = stack.startAgentService("agent-service-2", temporal,
-                    List.of(gateway.url()), signingKey, Map.of(), List.of());
+            SurgeProcesses.Service second = stack.agentService("agent-service-2", List.of(gateway), Map.of());
             long readStarted = System.nanoTime();
             Frontend.Answer read = user.get(second.url(), "/tasks/" + task + "/messages");
             double readSeconds = (System.nanoTime() - readStarted) / 1e9;
@@ -73,15 +50,10 @@ class WorkerKilledMidReplyTest {
             assertEquals(200, delivery.answer().status(), "re-sent with its key: " + delivery);
             assertTrue(recoverySeconds <= 30, "the reply came " + recoverySeconds + " s after the kill");
             String reply = delivery.answer().body().path("reply").path("content").asText();
-            assertTrue(!reply.isEmpty(), delivery.toString());
+            assertFalse(reply.isEmpty(), delivery.toString());
+            assertOneExchange(LoopbackStack.messages(user, second, task), reply);
 
-            JsonNode messages = user.get(second.url(), "/tasks/" + task + "/messages").body().path("messages");
-            assertEquals(2, messages.size(), "one user message and one reply: " + messages);
-            assertEquals("user", messages.get(0).path("role").asText());
-            assertEquals("COMPLETED", messages.get(1).path("status").asText());
-            assertEquals(reply, messages.get(1).path("content").asText());
-
-            JsonNode upstream = provider.stats();
+            JsonNode upstream = stack.provider().stats();
             assertEquals(2, upstream.path("requests").asInt(), "the dead attempt and the retry: " + upstream);
             assertEquals(1, upstream.path("by_status").path("client_closed").asInt(), upstream.toString());
             assertEquals(1, upstream.path("by_status").path("200").asInt(), upstream.toString());
@@ -90,15 +62,22 @@ class WorkerKilledMidReplyTest {
         }
     }
 
-    private static void awaitInFlightAtProvider(SimulatorControl provider) throws Exception {
-        long deadline = deadline(Duration.ofSeconds(30));
-        while (provider.stats().path("concurrent").asInt() < 1) {
-            assertTrue(System.nanoTime() < deadline, "the message never reached the provider");
-            Thread.sleep(20);
+    /** One POST of the test's message, not re-sent: what the instance that is about to stop answers. */
+    static Frontend.Delivery once(Frontend user, SurgeProcesses.Service agent, String task) {
+        try {
+            return user.deliver(agent::url, task, "hello", "key-1", Duration.ofSeconds(60), System.nanoTime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
-    private static long deadline(Duration in) {
-        return System.nanoTime() + in.toNanos();
+    /** The conversation holds the user's message and exactly one completed reply, {@code reply}, after it. */
+    static void assertOneExchange(JsonNode messages, String reply) {
+        assertEquals(2, messages.size(), "one user message and one reply: " + messages);
+        assertEquals("user", messages.get(0).path("role").asText());
+        assertEquals("assistant", messages.get(1).path("role").asText());
+        assertEquals("COMPLETED", messages.get(1).path("status").asText());
+        assertEquals(reply, messages.get(1).path("content").asText());
     }
 }
