@@ -204,27 +204,29 @@ public final class Demo {
     private static ObjectNode runProfile(Options options, Profile profile) throws IOException, InterruptedException {
         Path logs = options.out().resolve("logs").resolve(profile.label());
         Console.info("== %s: starting a fresh stack", profile.label());
-        try (Stack stack = new Stack(options.simulator().deployments());
-                UpstreamStats upstream = new UpstreamStats(stack.simulatorUrls())) {
+        try (Stack stack = new Stack(options.root(), logs)) {
             RUNNING_STACK.set(stack);
-            stack.start(options.root(), profile, options.simulator(), logs);
-            Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
-            Files.deleteIfExists(outcomes);
-            ScenarioSettings scenario = new ScenarioSettings(stack.agentServiceUrl(), options.users(), options.messages(),
-                    options.thinkTime(), rampUp(options.users()), Duration.ofSeconds(30), options.patience(), outcomes);
+            stack.start(profile, options.simulator(), logs);
+            try (UpstreamStats upstream = new UpstreamStats(stack.simulatorUrls())) {
+                Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
+                Files.deleteIfExists(outcomes);
+                ScenarioSettings scenario = new ScenarioSettings(stack.agentServiceUrl(), options.users(),
+                        options.messages(), options.thinkTime(), rampUp(options.users()), Duration.ofSeconds(30),
+                        options.patience(), outcomes);
 
-            Console.info("== %s: %d users x %d messages", profile.label(), options.users(), options.messages());
-            upstream.startSampling();
-            long started = System.nanoTime();
-            int exit = runGatling(options, profile, scenario, logs);
-            double durationSeconds = (System.nanoTime() - started) / 1e9;
-            UpstreamStats.Sample totals = upstream.read();
-            if (!Files.isRegularFile(outcomes)) {
-                throw new IOException("the " + profile.label() + " scenario ended (exit " + exit
-                        + ") without writing its outcomes; see " + logs.resolve("gatling.log"));
+                Console.info("== %s: %d users x %d messages", profile.label(), options.users(), options.messages());
+                upstream.startSampling();
+                long started = System.nanoTime();
+                int exit = runGatling(options, profile, scenario, logs);
+                double durationSeconds = (System.nanoTime() - started) / 1e9;
+                UpstreamStats.Sample totals = upstream.read();
+                if (!Files.isRegularFile(outcomes)) {
+                    throw new IOException("the " + profile.label() + " scenario ended (exit " + exit
+                            + ") without writing its outcomes; see " + logs.resolve("gatling.log"));
+                }
+                return Report.run(profile, options, (ObjectNode) JSON.readTree(outcomes.toFile()), totals,
+                        upstream.samples(), durationSeconds, latestGatlingReport(options.out().resolve("gatling")));
             }
-            return Report.run(profile, options, (ObjectNode) JSON.readTree(outcomes.toFile()), totals,
-                    upstream.samples(), durationSeconds, latestGatlingReport(options.out().resolve("gatling")));
         } finally {
             RUNNING_STACK.set(null);
         }

@@ -155,6 +155,30 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the process is still running. */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Ends the process at once, as a vanished node would (SIGKILL), and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+    }
+
+    /**
+     * Asks the process to stop, as Kubernetes does on a rolling restart (SIGTERM), and waits up to {@code timeout}
+     * for it to exit by itself; after that it is killed. Answers its exit code, or -1 when it had to be killed.
+     */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return process.exitValue();
+        }
+        kill();
+        return -1;
+    }
+
     @Override
     public void close() {
         ProcessHandle handle = process.toHandle();

@@ -2,10 +2,6 @@ package dev.surge.loadtest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -13,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What the provider saw, from llm-simulator's {@code /sim/stats}, summed over its deployments: sampled
@@ -25,10 +20,7 @@ final class UpstreamStats implements AutoCloseable {
     record Sample(long epochMillis, long requests, long rateLimited) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<URI> statsUris;
+    private final List<SimulatorControl> simulators;
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "upstream-stats");
@@ -37,7 +29,7 @@ final class UpstreamStats implements AutoCloseable {
     });
 
     UpstreamStats(List<String> simulatorUrls) {
-        this.statsUris = simulatorUrls.stream().map(url -> URI.create(url + "/sim/stats")).toList();
+        this.simulators = simulatorUrls.stream().map(url -> new SimulatorControl(URI.create(url))).toList();
     }
 
     void startSampling() {
@@ -59,14 +51,8 @@ final class UpstreamStats implements AutoCloseable {
     Sample read() throws IOException, InterruptedException {
         long requests = 0;
         long rateLimited = 0;
-        for (URI statsUri : statsUris) {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(statsUri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("GET " + statsUri + " answered " + response.statusCode());
-            }
-            JsonNode stats = JSON.readTree(response.body());
+        for (SimulatorControl simulator : simulators) {
+            JsonNode stats = simulator.stats();
             requests += stats.path("requests").asLong();
             rateLimited += stats.path("rate_limited").asLong();
         }

@@ -1,6 +1,8 @@
 package dev.surge.agent.rest;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -37,6 +39,7 @@ import dev.surge.agent.security.Callers;
 import dev.surge.agent.service.ConversationException;
 import dev.surge.agent.service.ConversationService;
 import dev.surge.agent.service.PendingReply;
+import dev.surge.agent.service.ShutdownSignal;
 import dev.surge.agent.service.TaskEvents;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -62,15 +65,17 @@ public class TaskResource {
     private final ObjectMapper json;
     private final Callers callers;
     private final SecurityIdentity identity;
+    private final ShutdownSignal shutdown;
 
     public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json,
-            Callers callers, SecurityIdentity identity) {
+            Callers callers, SecurityIdentity identity, ShutdownSignal shutdown) {
         this.conversations = conversations;
         this.events = events;
         this.config = config;
         this.json = json;
         this.callers = callers;
         this.identity = identity;
+        this.shutdown = shutdown;
     }
 
     @POST
@@ -100,7 +105,9 @@ public class TaskResource {
         Duration wait = waitBound(QueryParams.wholeNumber("wait", waitSeconds));
         PendingReply pending = conversations.submit(caller(), id, request == null ? null : request.content(),
                 idempotencyKey);
-        return Uni.createFrom().completionStage(conversations.replyWithin(pending, wait)).map(exchange -> {
+        // An instance that is shutting down answers 202 at once: the frontend re-sends to one that stays.
+        CompletionStage<Optional<Exchange>> reply = shutdown.orEmptyOnShutdown(conversations.replyWithin(pending, wait));
+        return Uni.createFrom().completionStage(reply).map(exchange -> {
             if (exchange.isEmpty()) {
                 return Response.accepted(new AcceptedMessage(id, pending.userMessageId(), pending.replyId()))
                         .header(HttpHeaders.LOCATION, location(id + "/messages/" + pending.replyId()))

@@ -58,6 +58,8 @@ public class LlmCallQueue {
     private long arrivals;
     private int running;
     private boolean draining;
+    /** When the calls in flight at shutdown must have finished ({@link System#nanoTime()}). */
+    private long drainDeadline;
 
     @Inject
     LlmCallQueue(SurgeConfig config, MeterRegistry registry) {
@@ -161,9 +163,22 @@ public class LlmCallQueue {
      * polling, when the instance shuts down.
      */
     public void drain() {
+        beginDrain();
+        awaitDrained();
+    }
+
+    /**
+     * Stops taking turns and hands the waiting calls back to Temporal, without waiting: the grace period of the
+     * calls in flight starts now. Called as soon as the instance begins to shut down; a second call changes nothing.
+     */
+    public void beginDrain() {
         List<PendingLlmCall> handBack;
         synchronized (this) {
+            if (draining) {
+                return;
+            }
             draining = true;
+            drainDeadline = System.nanoTime() + shutdownGrace.toNanos();
             handBack = new ArrayList<>(waiting);
             waiting.clear();
         }
@@ -171,11 +186,20 @@ public class LlmCallQueue {
             pending.remove(call);
             call.handBack("this agent-service instance is shutting down");
         }));
-        long deadline = System.nanoTime() + shutdownGrace.toNanos();
+        LOG.infof("LLM calls draining: %d waiting handed back to Temporal, %d in flight have %d s to finish",
+                handBack.size(), running(), shutdownGrace.toSeconds());
+    }
+
+    /**
+     * Waits until the calls in flight have finished or the grace period that {@link #beginDrain()} started has
+     * passed, then hands whatever is unfinished back to Temporal.
+     */
+    public void awaitDrained() {
+        beginDrain();
         synchronized (this) {
-            while (running > 0 && deadline - System.nanoTime() > 0) {
+            while (running > 0 && drainDeadline - System.nanoTime() > 0) {
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+                    TimeUnit.NANOSECONDS.timedWait(this, drainDeadline - System.nanoTime());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -186,8 +210,7 @@ public class LlmCallQueue {
         cutShort.forEach(call -> blocking.execute(() ->
                 call.handBack("this agent-service instance shut down before the reply came")));
         pending.clear();
-        LOG.infof("LLM calls drained: %d waiting and %d unfinished handed back to Temporal", handBack.size(),
-                cutShort.size());
+        LOG.infof("LLM calls drained: %d unfinished handed back to Temporal", cutShort.size());
     }
 
     @PreDestroy

@@ -1,0 +1,359 @@
+package dev.surge.loadtest;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The processes of Surge stacks on loopback, each a separate JVM on a free port: a standalone Temporal test
+ * server, llm-simulators, llm-gateways and agent-services, as many of each as a run needs, all stopped newest
+ * first, by PID. The one launcher of the demo ({@link Stack}), the benchmark ({@link BenchProcesses}) and the
+ * tests that kill processes: each Quarkus application can be killed (SIGKILL), terminated (SIGTERM) and
+ * restarted on its ports with its settings.
+ * <p>
+ * Start-up is timed from just before the process is spawned to the first 200 of its {@code /q/health/ready} (on
+ * the management port where the application has one), probed every {@link #READY_PROBE_INTERVAL}.
+ */
+final class SurgeProcesses implements AutoCloseable {
+
+    /**
+     * No sticky workflow execution for agent-services on the Temporal test server: the test server never moves a
+     * workflow task off the sticky queue of a worker that died, so queries, updates and the conversation's next
+     * step would wait for that worker forever. Without it every workflow task goes to the shared queue, which any
+     * live worker polls. A real cluster's matching service moves them after the sticky schedule-to-start timeout
+     * (5 s by default), which agent-service keeps.
+     */
+    static final Map<String, String> NO_STICKY_EXECUTION =
+            Map.of("quarkus.temporal.worker.sticky-queue-schedule-to-start-timeout", "0s");
+
+    /** The model agent-service's default agent asks for, and the gateway routes to the simulators. */
+    static final String MODEL = "gpt-4o-mini";
+    private static final String UPSTREAM_PREFIX = "surge.gateway.upstream.";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final HttpClient PROBE = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
+
+    private final Path root;
+    private final Path logs;
+    private final String gatewayKey;
+    private final Deque<ManagedProcess> running = new ArrayDeque<>();
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Map<String, Double> readyMillis = new LinkedHashMap<>();
+    /** Set once stopping began (Ctrl-C may come while starting): nothing more starts. */
+    private boolean closed;
+
+    /**
+     * @param root       the Surge checkout whose modules were built
+     * @param logs       where each process's log goes, as {@code <name>.log}
+     * @param gatewayKey the key agent-services present to the gateways, and the gateways accept
+     */
+    SurgeProcesses(Path root, Path logs, String gatewayKey) {
+        this.root = root;
+        this.logs = logs;
+        this.gatewayKey = gatewayKey;
+    }
+
+    /**
+     * A Quarkus application this launcher started, on fixed ports: killing it and starting it again brings it back
+     * where its clients expect it.
+     */
+    final class Service {
+
+        private final String name;
+        private final List<String> command;
+        private final URI url;
+        private final URI ready;
+        private volatile ManagedProcess process;
+
+        private Service(String name, List<String> command, int port, int managementPort) {
+            this.name = name;
+            this.command = List.copyOf(command);
+            this.url = URI.create("http://127.0.0.1:" + port);
+            this.ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+        }
+
+        String name() {
+            return name;
+        }
+
+        /** The application's base URL, such as {@code http://127.0.0.1:41234}. */
+        URI url() {
+            return url;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Ends it at once (SIGKILL), as a node that vanished. */
+        void kill() throws InterruptedException {
+            process.kill();
+            Console.info("killed %s (pid %d)", name, process.pid());
+        }
+
+        /**
+         * Asks it to stop (SIGTERM), as a rolling restart does, and waits up to {@code timeout} for it to exit;
+         * answers its exit code, -1 when it had to be killed after the timeout.
+         */
+        int terminate(Duration timeout) throws InterruptedException {
+            int exit = process.terminate(timeout);
+            Console.info("terminated %s (pid %d): exit %d", name, process.pid(), exit);
+            return exit;
+        }
+
+        /** Starts it again, on the same ports with the same settings, and waits until it is ready. */
+        void restart() throws IOException, InterruptedException {
+            if (process.isAlive()) {
+                throw new IllegalStateException(name + " is still running");
+            }
+            start();
+        }
+
+        private void start() throws IOException, InterruptedException {
+            long spawned = System.nanoTime();
+            process = launch(name, command);
+            awaitReady(process, ready);
+            synchronized (running) {
+                readyMillis.put(name, (System.nanoTime() - spawned) / 1e6);
+            }
+        }
+    }
+
+    /** A Temporal test server in its own process; answers its frontend address ({@code host:port}). */
+    String startTemporal() throws IOException, InterruptedException {
+        int port = freePort();
+        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
+        Path agentApp = quarkusApp("agent-service");
+        ManagedProcess temporal = launch("temporal", List.of(JAVA, "-Xmx1g", "-cp",
+                agentApp.resolve("lib/main") + "/*" + File.pathSeparator + agentApp.resolveSibling("embedded-temporal")
+                        + "/*",
+                "io.temporal.testserver.TestServer", Integer.toString(port)));
+        temporal.awaitPortOpen(port, START_TIMEOUT);
+        return "127.0.0.1:" + port;
+    }
+
+    /** llm-simulator with {@code config} ({@code surge.simulator.*} settings). */
+    Service startSimulator(Map<String, String> config, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        return startSimulator("llm-simulator", config, javaOptions);
+    }
+
+    /** An llm-simulator called {@code name} with {@code config}, beside others of other names. */
+    Service startSimulator(String name, Map<String, String> config, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Map<String, String> all = new LinkedHashMap<>(config);
+        all.put("quarkus.http.port", Integer.toString(port));
+        return startQuarkus(name, "llm-simulator", javaOptions, all, port, port);
+    }
+
+    /** An llm-gateway called {@code name} in front of {@code simulator}, with {@code config} on top of the launcher's. */
+    Service startGateway(String name, URI simulator, Map<String, String> config, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        return startGateway(name, List.of(simulator), config, javaOptions);
+    }
+
+    /**
+     * An llm-gateway called {@code name} in front of {@code simulators}: the single-upstream settings for one; for
+     * several, one deployment each ({@code provider-1}, ...) serving {@link #MODEL}, with {@code config}'s
+     * {@code surge.gateway.upstream.*} overrides applied to every one of them.
+     */
+    Service startGateway(String name, List<URI> simulators, Map<String, String> config, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        int management = freePort();
+        Map<String, String> all = deployments(simulators, config);
+        all.put("quarkus.http.port", Integer.toString(port));
+        all.put("quarkus.management.port", Integer.toString(management));
+        all.put("surge.gateway.api-keys", gatewayKey);
+        return startQuarkus(name, "llm-gateway", javaOptions, all, port, management);
+    }
+
+    private static Map<String, String> deployments(List<URI> simulators, Map<String, String> overrides) {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (simulators.size() == 1) {
+            config.putAll(overrides);
+            config.put(UPSTREAM_PREFIX + "url", simulators.get(0).resolve("/v1").toString());
+            return config;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < simulators.size(); i++) {
+            String deployment = "provider-" + (i + 1);
+            String prefix = "surge.gateway.deployments." + deployment + ".";
+            names.add(deployment);
+            config.put(prefix + "url", simulators.get(i).resolve("/v1").toString());
+            overrides.forEach((key, value) -> {
+                if (key.startsWith(UPSTREAM_PREFIX)) {
+                    config.put(prefix + key.substring(UPSTREAM_PREFIX.length()), value);
+                }
+            });
+        }
+        overrides.forEach((key, value) -> {
+            if (!key.startsWith(UPSTREAM_PREFIX)) {
+                config.put(key, value);
+            }
+        });
+        config.put("surge.gateway.models." + MODEL + ".deployments", String.join(",", names));
+        return config;
+    }
+
+    /**
+     * An agent-service called {@code name} on {@code temporal}, calling the gateways at {@code gateways} (one
+     * URL, or several that its REST client balances over and fails over between), verifying callers' tokens with
+     * the public half of {@code signingKey} (as {@link DemoTokens#generate(Path)} wrote it), with {@code config} on
+     * top of the launcher's.
+     */
+    Service startAgentService(String name, String temporal, List<URI> gateways, Path signingKey,
+            Map<String, String> config, List<String> javaOptions) throws IOException, InterruptedException {
+        int port = freePort();
+        int management = freePort();
+        Map<String, String> all = new LinkedHashMap<>(NO_STICKY_EXECUTION);
+        all.putAll(config);
+        all.put("quarkus.http.port", Integer.toString(port));
+        all.put("quarkus.management.port", Integer.toString(management));
+        all.put("quarkus.temporal.connection.target", temporal);
+        all.put("surge.agents.default.model", MODEL);
+        all.putAll(gatewayClientConfig(gateways));
+        all.put("surge.llm.gateway-api-key", gatewayKey);
+        all.put("mp.jwt.verify.publickey.location", signingKey.toUri().toString());
+        all.put("mp.jwt.verify.issuer", DemoTokens.ISSUER);
+        all.put("mp.jwt.verify.audiences", DemoTokens.AUDIENCE);
+        return startQuarkus(name, "agent-service", javaOptions, all, port, management);
+    }
+
+    /**
+     * The REST client's address of the gateways: the URL of one, or a SmallRye Stork static list of several,
+     * balanced round-robin, so that a retry after a connection failure goes to the next gateway.
+     */
+    static Map<String, String> gatewayClientConfig(List<URI> gateways) {
+        if (gateways.isEmpty()) {
+            throw new IllegalArgumentException("agent-service needs at least one gateway");
+        }
+        if (gateways.size() == 1) {
+            return Map.of("quarkus.rest-client.llm-gateway.url", gateways.get(0).toString());
+        }
+        List<String> addresses = gateways.stream().map(g -> g.getHost() + ":" + g.getPort()).toList();
+        return Map.of("quarkus.rest-client.llm-gateway.url", "stork://llm-gateway",
+                "quarkus.stork.llm-gateway.service-discovery.type", "static",
+                "quarkus.stork.llm-gateway.service-discovery.address-list", String.join(",", addresses));
+    }
+
+    /** The PID of every process started so far, by name (the latest start of a restarted one). */
+    Map<String, Long> pids() {
+        synchronized (running) {
+            return new LinkedHashMap<>(pids);
+        }
+    }
+
+    /** Milliseconds from spawn to ready of each Quarkus application started so far, by name. */
+    Map<String, Double> readyMillis() {
+        synchronized (running) {
+            return new LinkedHashMap<>(readyMillis);
+        }
+    }
+
+    Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
+    private Service startQuarkus(String name, String module, List<String> javaOptions, Map<String, String> config,
+            int port, int managementPort) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(javaOptions);
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", quarkusApp(module).resolve("quarkus-run.jar").toString()));
+        Service service = new Service(name, command, port, managementPort);
+        service.start();
+        return service;
+    }
+
+    private void awaitReady(ManagedProcess process, URI health) throws IOException, InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(process.name() + " exited before it was ready; log " + log(process.name())
+                        + ":\n" + process.tail());
+            }
+            try {
+                if (PROBE.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(READY_PROBE_INTERVAL.toMillis());
+        }
+        throw new IOException(process.name() + " was not ready within " + START_TIMEOUT.toSeconds() + " s; log "
+                + log(process.name()) + ":\n" + process.tail());
+    }
+
+    private ManagedProcess launch(String name, List<String> command) throws IOException {
+        synchronized (running) {
+            if (closed) {
+                throw new IOException("the stack is stopping; " + name + " was not started");
+            }
+            ManagedProcess process = ManagedProcess.start(name, command, log(name));
+            running.push(process);
+            pids.put(name, process.pid());
+            return process;
+        }
+    }
+
+    private Path quarkusApp(String module) {
+        Path app = root.resolve(module).resolve("target/quarkus-app");
+        if (!Files.isRegularFile(app.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(app + "/quarkus-run.jar is missing: build first with "
+                    + "./mvnw -B package -DskipTests (./demo and ./bench do)");
+        }
+        return app;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops every process started so far, newest first, by PID; safe from a shutdown hook, and twice. */
+    @Override
+    public void close() {
+        synchronized (running) {
+            closed = true;
+        }
+        while (true) {
+            ManagedProcess process;
+            synchronized (running) {
+                process = running.poll();
+            }
+            if (process == null) {
+                return;
+            }
+            if (process.isAlive()) {
+                process.close();
+                Console.info("stopped %s (pid %d)", process.name(), process.pid());
+            }
+        }
+    }
+}

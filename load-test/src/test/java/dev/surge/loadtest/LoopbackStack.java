@@ -1,0 +1,103 @@
+package dev.surge.loadtest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The stack of the tests that stop processes: a standalone Temporal test server, llm-simulator and llm-gateways in
+ * their own processes, which outlive the agent-services the tests start, kill and terminate. Closing it stops every
+ * process it started, by PID.
+ */
+final class LoopbackStack implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getProperty("surge.root", "..")).toAbsolutePath().normalize();
+    /** A loopback stack has no load balancer to wait for: a terminated instance stops taking work after a second. */
+    static final Map<String, String> SHORT_SHUTDOWN_DELAY = Map.of("quarkus.shutdown.delay", "1s");
+
+    private final SurgeProcesses processes;
+    private final Path logs;
+    private final String temporal;
+    private final SurgeProcesses.Service simulator;
+    private final Path signingKey;
+
+    private LoopbackStack(SurgeProcesses processes, Path logs, String temporal, SurgeProcesses.Service simulator,
+            Path signingKey) {
+        this.processes = processes;
+        this.logs = logs;
+        this.temporal = temporal;
+        this.simulator = simulator;
+        this.signingKey = signingKey;
+    }
+
+    /** Temporal and a simulator without limits that answers after {@code providerLatency}; logs under target/{@code name}. */
+    static LoopbackStack start(String name, Duration providerLatency) throws IOException, InterruptedException {
+        Path logs = ROOT.resolve("load-test/target").resolve(name);
+        SurgeProcesses processes = new SurgeProcesses(ROOT, logs, "sk-surge-chaos");
+        try {
+            String temporal = processes.startTemporal();
+            SurgeProcesses.Service simulator = processes.startSimulator(Map.of("surge.simulator.rpm", "0",
+                    "surge.simulator.tpm", "0",
+                    "surge.simulator.latency.first-token", providerLatency.toMillis() + "ms",
+                    "surge.simulator.latency.per-token", "0",
+                    "surge.simulator.latency.jitter", "0"), List.of());
+            return new LoopbackStack(processes, logs, temporal, simulator, DemoTokens.generate(logs));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            processes.close();
+            throw e;
+        }
+    }
+
+    SurgeProcesses.Service gateway(String name) throws IOException, InterruptedException {
+        return processes.startGateway(name, simulator.url(), Map.of(), List.of());
+    }
+
+    /** An agent-service on this stack's Temporal calling {@code gateways}, with {@code config} on top. */
+    SurgeProcesses.Service agentService(String name, List<SurgeProcesses.Service> gateways, Map<String, String> config)
+            throws IOException, InterruptedException {
+        Map<String, String> all = new LinkedHashMap<>(SHORT_SHUTDOWN_DELAY);
+        all.putAll(config);
+        List<URI> urls = gateways.stream().map(SurgeProcesses.Service::url).toList();
+        return processes.startAgentService(name, temporal, urls, signingKey, all, List.of());
+    }
+
+    /** A frontend of {@code subject}, whose single requests may take {@code requestTimeout}. */
+    Frontend user(String subject, Duration requestTimeout) {
+        return new Frontend(DemoTokens.read(DemoTokens.privateKeyFile(logs)).mint(subject), requestTimeout);
+    }
+
+    SimulatorControl provider() {
+        return new SimulatorControl(simulator.url());
+    }
+
+    /** Waits until the provider is answering {@code count} requests at once. */
+    void awaitInFlightAtProvider(int count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (provider().stats().path("concurrent").asInt() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the provider never had " + count + " requests in flight: " + provider().stats());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The messages of {@code task}, read through {@code agent}. */
+    static JsonNode messages(Frontend user, SurgeProcesses.Service agent, String task) throws InterruptedException {
+        Frontend.Answer answer = user.get(agent.url(), "/tasks/" + task + "/messages?limit=100");
+        if (answer.status() != 200) {
+            throw new AssertionError("GET messages of " + task + " answered " + answer.status() + " " + answer.body());
+        }
+        return answer.body().path("messages");
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+    }
+}
