@@ -104,7 +104,7 @@ public interface GatewayConfig {
         @WithDefault("1")
         int weight();
 
-        /** Connections kept to the deployment at most (HTTP/1.1 pool size). */
+        /** Connections kept to the deployment at most (HTTP/1.1 pool size), shared out evenly among event loops. */
         @WithDefault("200")
         int poolSize();
 

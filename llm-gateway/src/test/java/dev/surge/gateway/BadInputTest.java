@@ -6,6 +6,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,25 @@ class BadInputTest extends UpstreamStubbedTest {
     @Test
     void refusesMalformedJson() {
         send("{\"model\":\"gpt-4o-mini\",\"messages\":[").statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    @Test
+    void refusesBodyThatIsNotUtf8() {
+        byte[] latin1 = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"\u00e9t\u00e9\"}]}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        given().auth().oauth2(Fixtures.GATEWAY_KEY).contentType(ContentType.JSON).body(latin1)
+                .post("/v1/chat/completions")
+                .then().statusCode(400)
+                .header("x-should-retry", "false")
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.message", equalTo("We could not parse the JSON body of your request."));
+    }
+
+    @Test
+    void refusesTrailingContentAfterTheObject() {
+        send("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]} {}").statusCode(400)
                 .body("error.type", equalTo("invalid_request_error"));
     }
 

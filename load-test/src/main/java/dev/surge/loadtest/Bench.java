@@ -101,6 +101,7 @@ public final class Bench {
                 gatewayJava.addAll(BenchJfr.recordingOptions(recording));
             }
             URI proxy = processes.startGateway(simulator, gatewayJava);
+            bench.jitWarmUp(simulator, proxy);
             if (options.parts().contains(BenchOptions.Part.GATEWAY)) {
                 gatewayPart = bench.gatewayOverhead(simulator, proxy);
                 gateway = gatewayPart.figures();
@@ -132,6 +133,30 @@ public final class Bench {
      * summarised over.
      */
     private record GatewayPart(BenchReport.Gateway figures, Instant profiledFrom, Instant profiledTo) {
+    }
+
+    /**
+     * Unmeasured closed loops, direct then through the gateway (plain and streamed, without per-token delay), so
+     * that every measured window meets code the JIT has already compiled rather than an interpreter warming up.
+     */
+    private void jitWarmUp(URI simulator, URI gateway) throws IOException, InterruptedException {
+        if (options.jitWarmup().isZero()) {
+            return;
+        }
+        Console.info("== JIT warm-up (not measured): %d s direct, then through the gateway",
+                options.jitWarmup().toSeconds());
+        // Half of it for each target, three quarters of that on plain requests, where the benchmark measures most.
+        Duration plain = options.jitWarmup().multipliedBy(3).dividedBy(8);
+        Duration streamed = options.jitWarmup().dividedBy(8);
+        for (URI base : List.of(simulator, gateway)) {
+            String key = base.equals(simulator) ? BenchProcesses.UPSTREAM_KEY : BenchProcesses.GATEWAY_KEY;
+            for (boolean stream : List.of(false, true)) {
+                byte[] request = chatRequest(base, key, stream);
+                BenchWindow discarded = new BenchWindow();
+                measure(discarded, window -> new BenchClosedLoop(http, base, request, options.connections(), window),
+                        discarded::result, stream ? streamed : plain, Duration.ZERO);
+            }
+        }
     }
 
     /** Closed and open loop, each direct then through the gateway. */

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param root the Surge checkout whose modules were built
  * @param out where the JSON, the logs and a JFR recording go
  * @param parts which parts run
+ * @param jitWarmup unmeasured load, direct and through the gateway, before the first measured window, so that the
+ *        JIT has compiled the hot paths of every process and the windows measure steady code
  * @param warmup warm-up before each measured window of the gateway and streaming parts
  * @param measure length of each measured window of the gateway and streaming parts
  * @param connections connections of the closed loop
@@ -30,9 +32,9 @@ import java.util.Set;
  * @param jfr record the gateway with Java Flight Recorder and summarise its closed-loop window
  * @param gatewayJavaOptions JVM options of the gateway
  */
-record BenchOptions(Path root, Path out, Set<Part> parts, Duration warmup, Duration measure, int connections, int rate,
-        int openConnections, int streams, int perTokenMs, List<Integer> users, Duration agentWarmup,
-        Duration agentMeasure, int messagesPerTask, boolean jfr, List<String> gatewayJavaOptions) {
+record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Duration warmup, Duration measure,
+        int connections, int rate, int openConnections, int streams, int perTokenMs, List<Integer> users,
+        Duration agentWarmup, Duration agentMeasure, int messagesPerTask, boolean jfr, List<String> gatewayJavaOptions) {
 
     /** The parts of a run. */
     enum Part {
@@ -45,13 +47,16 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration warmup, Durat
     }
 
     static final String USAGE = """
-            usage: ./bench [--quick] [--no-build] [--parts gateway,streaming,agent] [--warmup-s S] [--measure-s S]
+            usage: ./bench [--quick] [--no-build] [--parts gateway,streaming,agent] [--jit-warmup-s S]
+                           [--warmup-s S] [--measure-s S]
                            [--connections N] [--rate RPS] [--open-connections N] [--streams N] [--per-token-ms MS]
                            [--users 1,2,4,...] [--agent-warmup-s S] [--agent-measure-s S] [--messages-per-task N]
                            [--jfr] [--gateway-java-opts "OPTS"] [--out DIR]
-              --quick               a smoke run: 1 s warm-up, 3 s windows, users 1,4,16
+              --quick               a smoke run: 5 s JIT warm-up, 1 s warm-up, 3 s windows, users 1,4,16
               --no-build            run what was built last (./bench only)
               --parts P,..          gateway, streaming and/or agent (default all three)
+              --jit-warmup-s S      unmeasured closed loop, direct then through the gateway, before the
+                                    first window, so that the JIT has compiled the hot paths (default 20)
               --warmup-s, --measure-s   warm-up and window of each gateway/streaming run (default 5 and 15)
               --connections N       closed-loop connections (default 32)
               --rate RPS            open-loop requests per second (default 1000)
@@ -72,6 +77,7 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration warmup, Durat
         boolean quick = Arrays.asList(args).contains("--quick");
         Path out = root.resolve("load-test/target/bench");
         Set<Part> parts = EnumSet.allOf(Part.class);
+        Duration jitWarmup = Duration.ofSeconds(quick ? 5 : 20);
         Duration warmup = Duration.ofSeconds(quick ? 1 : 5);
         Duration measure = Duration.ofSeconds(quick ? 3 : 15);
         int connections = 32;
@@ -92,6 +98,7 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration warmup, Durat
                     // Applied before the other arguments, which may refine it.
                 }
                 case "--parts" -> parts = parseParts(value(args, ++i, arg));
+                case "--jit-warmup-s" -> jitWarmup = Duration.ofSeconds(number(arg, value(args, ++i, arg), 0));
                 case "--warmup-s" -> warmup = Duration.ofSeconds(number(arg, value(args, ++i, arg), 0));
                 case "--measure-s" -> measure = Duration.ofSeconds(number(arg, value(args, ++i, arg), 1));
                 case "--connections" -> connections = number(arg, value(args, ++i, arg), 1);
@@ -110,8 +117,8 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration warmup, Durat
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
             }
         }
-        return new BenchOptions(root, out, parts, warmup, measure, connections, rate, openConnections, streams,
-                perTokenMs, users, agentWarmup, agentMeasure, messagesPerTask, jfr, gatewayJavaOptions);
+        return new BenchOptions(root, out, parts, jitWarmup, warmup, measure, connections, rate, openConnections,
+                streams, perTokenMs, users, agentWarmup, agentMeasure, messagesPerTask, jfr, gatewayJavaOptions);
     }
 
     private static String value(String[] args, int i, String name) {

@@ -58,6 +58,7 @@ final class BenchReport {
      * The options in force, as {@link BenchOptions} describes them.
      *
      * @param parts the parts that ran
+     * @param jitWarmupS unmeasured load before the first window, for the JIT
      * @param warmupS warm-up of each gateway and streaming window
      * @param measureS each gateway and streaming window
      * @param connections closed-loop connections
@@ -72,15 +73,15 @@ final class BenchReport {
      * @param jfr whether the gateway was recorded (which costs it a little CPU)
      * @param gatewayJavaOptions the gateway's JVM options
      */
-    record Settings(List<String> parts, long warmupS, long measureS, int connections, int rate, int openConnections,
-            int streams, int perTokenMs, List<Integer> users, long agentWarmupS, long agentMeasureS,
-            int messagesPerTask, boolean jfr, List<String> gatewayJavaOptions) {
+    record Settings(List<String> parts, long jitWarmupS, long warmupS, long measureS, int connections, int rate,
+            int openConnections, int streams, int perTokenMs, List<Integer> users, long agentWarmupS,
+            long agentMeasureS, int messagesPerTask, boolean jfr, List<String> gatewayJavaOptions) {
 
         static Settings of(BenchOptions options) {
             return new Settings(options.parts().stream().map(part -> part.name().toLowerCase(Locale.ROOT)).toList(),
-                    options.warmup().toSeconds(), options.measure().toSeconds(), options.connections(), options.rate(),
-                    options.openConnections(), options.streams(), options.perTokenMs(), options.users(),
-                    options.agentWarmup().toSeconds(), options.agentMeasure().toSeconds(), options.messagesPerTask(),
+                    options.jitWarmup().toSeconds(), options.warmup().toSeconds(), options.measure().toSeconds(),
+                    options.connections(), options.rate(), options.openConnections(), options.streams(),
+                    options.perTokenMs(), options.users(), options.agentWarmup().toSeconds(), options.agentMeasure().toSeconds(), options.messagesPerTask(),
                     options.jfr(), options.gatewayJavaOptions());
         }
     }

@@ -22,6 +22,7 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(ROOT);
 
         assertEquals(EnumSet.allOf(BenchOptions.Part.class), options.parts());
+        assertEquals(Duration.ofSeconds(20), options.jitWarmup());
         assertEquals(Duration.ofSeconds(5), options.warmup());
         assertEquals(Duration.ofSeconds(15), options.measure());
         assertEquals(32, options.connections());
@@ -35,6 +36,7 @@ class BenchOptionsTest {
     void quickShortensEveryWindowWhereverItStandsAndLetsOtherArgumentsRefineIt() {
         BenchOptions options = BenchOptions.parse(ROOT, "--measure-s", "4", "--quick");
 
+        assertEquals(Duration.ofSeconds(5), options.jitWarmup());
         assertEquals(Duration.ofSeconds(1), options.warmup());
         assertEquals(Duration.ofSeconds(4), options.measure());
         assertEquals(List.of(1, 4, 16), options.users());
@@ -45,7 +47,7 @@ class BenchOptionsTest {
     void setsPartsLoadsAndTheGatewayJvm() {
         BenchOptions options = BenchOptions.parse(ROOT, "--parts", "gateway,Streaming", "--connections", "8",
                 "--rate", "2000", "--streams", "4", "--per-token-ms", "20", "--users", "2,8", "--jfr",
-                "--gateway-java-opts", " -Xmx64m  -XX:+UseSerialGC ", "--out", "/tmp/b");
+                "--gateway-java-opts", " -Xmx64m  -XX:+UseSerialGC ", "--out", "/tmp/b", "--jit-warmup-s", "0");
 
         assertEquals(Set.of(BenchOptions.Part.GATEWAY, BenchOptions.Part.STREAMING), options.parts());
         assertEquals(8, options.connections());
@@ -56,6 +58,7 @@ class BenchOptionsTest {
         assertTrue(options.jfr());
         assertEquals(List.of("-Xmx64m", "-XX:+UseSerialGC"), options.gatewayJavaOptions());
         assertEquals(Path.of("/tmp/b"), options.out());
+        assertEquals(Duration.ZERO, options.jitWarmup());
     }
 
     @Test

@@ -345,7 +345,7 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
     /** The body for an upstream model name, written once per name a call meets. */
     private Buffer bodyFor(String upstreamModel) {
         if (!upstreamModel.equals(bodyModel)) {
-            body = request.bodyFor(upstreamModel, service.mapper);
+            body = request.bodyFor(upstreamModel);
             bodyModel = upstreamModel;
         }
         return body;

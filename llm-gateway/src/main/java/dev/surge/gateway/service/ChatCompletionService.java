@@ -5,8 +5,6 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.surge.gateway.ChatCompletionRequest;
 import dev.surge.gateway.GatewayConfig;
 import dev.surge.gateway.deployment.Deployments;
@@ -31,21 +29,19 @@ public class ChatCompletionService {
     final InFlightLimiter limiter;
     final GatewayMetrics metrics;
     final ErrorResponses errors;
-    final ObjectMapper mapper;
     final int defaultNumRetries;
     final int defaultMaxTokens;
     final Duration overloadRetryAfter;
 
     @Inject
     ChatCompletionService(Vertx vertx, Deployments deployments, RetryPolicy retryPolicy, InFlightLimiter limiter,
-            GatewayMetrics metrics, ErrorResponses errors, ObjectMapper mapper, GatewayConfig config) {
+            GatewayMetrics metrics, ErrorResponses errors, GatewayConfig config) {
         this.vertx = vertx;
         this.deployments = deployments;
         this.retryPolicy = retryPolicy;
         this.limiter = limiter;
         this.metrics = metrics;
         this.errors = errors;
-        this.mapper = mapper;
         this.defaultNumRetries = config.numRetries();
         this.defaultMaxTokens = config.defaultMaxTokens();
         this.overloadRetryAfter = config.overloadRetryAfter();
