@@ -39,6 +39,12 @@ public final class UpstreamPacer {
     private long queuedTokens;
     private long pausedUntil;
     private long timer = -1;
+    /**
+     * Whether a rate is known, announced or configured. Until one is, nothing is paced, nothing waits and no pause
+     * is held, so every method answers without the lock: an upstream that announces no limits costs the event
+     * loops no contention. Written under the lock, never cleared.
+     */
+    private volatile boolean limited;
 
     /**
      * How a deployment is paced.
@@ -59,6 +65,7 @@ public final class UpstreamPacer {
         long now = System.nanoTime();
         this.requests = new RateBucket(settings.burst().toNanos(), settings.rpm(), now);
         this.tokens = new RateBucket(settings.burst().toNanos(), settings.tpm(), now);
+        this.limited = requests.known() || tokens.known();
     }
 
     /**
@@ -66,7 +73,7 @@ public final class UpstreamPacer {
      * while there is room, else in arrival order as the allowance refills. The returned ticket cancels the wait.
      */
     public Ticket acquire(long cost, Runnable send) {
-        if (!settings.enabled()) {
+        if (!settings.enabled() || !limited) {
             send.run();
             return Ticket.GRANTED;
         }
@@ -101,6 +108,9 @@ public final class UpstreamPacer {
     public void observe(int status, MultiMap headers, Duration serverDelay) {
         long announcedRequests = parseCount(headers.get("x-ratelimit-limit-requests"));
         long announcedTokens = parseCount(headers.get("x-ratelimit-limit-tokens"));
+        if (!limited && announcedRequests <= 0 && announcedTokens <= 0) {
+            return;
+        }
         synchronized (this) {
             long now = System.nanoTime();
             requests.refill(now);
@@ -110,6 +120,7 @@ public final class UpstreamPacer {
             if (!requests.known() && !tokens.known()) {
                 return;
             }
+            limited = true;
             requests.lowerTo(parseCount(headers.get("x-ratelimit-remaining-requests")));
             tokens.lowerTo(parseCount(headers.get("x-ratelimit-remaining-tokens")));
             if (status == 429 && serverDelay != null) {
@@ -124,41 +135,64 @@ public final class UpstreamPacer {
     /** Learns a tokens-per-minute limit the deployment stated in an answer's body rather than its headers. */
     public synchronized void announceTokenLimit(long limit) {
         tokens.announce(limit, settings.tpm(), System.nanoTime());
+        limited = limited || tokens.known();
     }
 
     /**
      * Nanoseconds until an attempt of {@code cost} tokens, queued now behind those already waiting, could go:
      * the rest of a pause, or the refill its place in the queue needs.
      */
-    public synchronized long predictedWaitNanos(long cost) {
-        if (!settings.enabled()) {
+    public long predictedWaitNanos(long cost) {
+        if (!settings.enabled() || !limited) {
             return 0;
         }
-        long now = System.nanoTime();
-        requests.refill(now);
-        tokens.refill(now);
-        long refill = Math.max(requests.nanosUntil(waiters.size(), 1), tokens.nanosUntil(queuedTokens, cost));
-        return Math.max(Math.max(0, pausedUntil - now), refill);
+        synchronized (this) {
+            long now = System.nanoTime();
+            requests.refill(now);
+            tokens.refill(now);
+            long refill = Math.max(requests.nanosUntil(waiters.size(), 1), tokens.nanosUntil(queuedTokens, cost));
+            return Math.max(Math.max(0, pausedUntil - now), refill);
+        }
     }
 
     /** Nanoseconds left of a 429's pause; 0 when attempts are not held back for one. */
-    public synchronized long pausedForNanos() {
-        return settings.enabled() ? Math.max(0, pausedUntil - System.nanoTime()) : 0;
+    public long pausedForNanos() {
+        if (!settings.enabled() || !limited) {
+            return 0;
+        }
+        synchronized (this) {
+            return Math.max(0, pausedUntil - System.nanoTime());
+        }
     }
 
     /** The tokens-per-minute limit known (announced or configured), 0 while unknown. */
-    public synchronized long tokenLimit() {
-        return tokens.limit();
+    public long tokenLimit() {
+        if (!limited) {
+            return 0;
+        }
+        synchronized (this) {
+            return tokens.limit();
+        }
     }
 
     /** The requests-per-minute limit known (announced or configured), 0 while unknown. */
-    public synchronized long requestLimit() {
-        return requests.limit();
+    public long requestLimit() {
+        if (!limited) {
+            return 0;
+        }
+        synchronized (this) {
+            return requests.limit();
+        }
     }
 
     /** Attempts waiting for their turn now. */
-    public synchronized int waiting() {
-        return waiters.size();
+    public int waiting() {
+        if (!limited) {
+            return 0;
+        }
+        synchronized (this) {
+            return waiters.size();
+        }
     }
 
     /** Cancels a wait for an attempt that is no longer wanted. */
