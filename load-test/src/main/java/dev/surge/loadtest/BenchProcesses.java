@@ -70,6 +70,9 @@ final class BenchProcesses implements AutoCloseable {
         int port = freePort();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.http.port", Integer.toString(port));
+        // On loopback, whatever host the JVM options (those of its manifest) name.
+        config.put("quarkus.http.host", "127.0.0.1");
+        config.put("quarkus.management.host", "127.0.0.1");
         config.put("surge.gateway.upstream.url", simulator.resolve("/v1").toString());
         config.put("surge.gateway.upstream.api-key", UPSTREAM_KEY);
         config.put("surge.gateway.api-keys", GATEWAY_KEY);
