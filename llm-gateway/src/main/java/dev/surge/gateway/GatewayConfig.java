@@ -85,6 +85,14 @@ public interface GatewayConfig {
     /** When a deployment counts as failing, and how long it then cools down. */
     Breaker breaker();
 
+    /**
+     * Whether the request and attempt timers also publish percentile histograms ({@code _bucket} series, for
+     * {@code histogram_quantile}). Off by default: every call then fills a histogram of a few hundred buckets,
+     * and the series count grows with them; count, sum and max are always published.
+     */
+    @WithDefault("false")
+    boolean metricsPercentileHistograms();
+
     /** How many retries each deployment takes, as a share of its requests. */
     RetryBudget retryBudget();
 

@@ -1,5 +1,8 @@
 package dev.surge.loadtest;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +10,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -30,11 +34,14 @@ import java.util.Set;
  * @param agentMeasure measured window of each agent-service level
  * @param messagesPerTask messages a user sends in one task before opening the next
  * @param jfr record the gateway with Java Flight Recorder and summarise its closed-loop window
- * @param gatewayJavaOptions JVM options of the gateway
+ * @param gatewayJavaOptions JVM options of the gateway: by default those its Kubernetes manifest gives it
  */
 record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Duration warmup, Duration measure,
         int connections, int rate, int openConnections, int streams, int perTokenMs, List<Integer> users,
         Duration agentWarmup, Duration agentMeasure, int messagesPerTask, boolean jfr, List<String> gatewayJavaOptions) {
+
+    /** The key of {@code JAVA_OPTS_APPEND} in the gateway's Kubernetes manifest. */
+    static final String MANIFEST_JAVA_OPTIONS = "quarkus.kubernetes.env.vars.java-opts-append";
 
     /** The parts of a run. */
     enum Part {
@@ -68,7 +75,9 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Du
               --agent-warmup-s, --agent-measure-s   warm-up and window of each level (default 5 and 10)
               --messages-per-task N messages a user sends before opening a new task (default 20)
               --jfr                 record the gateway with JFR; summarise its hot methods under the closed loop
-              --gateway-java-opts   JVM options of the gateway, e.g. "-Xmx64m -XX:+UseSerialGC" (default none)
+              --gateway-java-opts   JVM options of the gateway, e.g. "-Xmx64m -XX:+UseSerialGC" (default: those of
+                                    its Kubernetes manifest, quarkus.kubernetes.env.vars.java-opts-append in
+                                    llm-gateway's application.properties; "" for the JVM's defaults)
               --out DIR             output folder (default load-test/target/bench)
             """;
 
@@ -90,7 +99,7 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Du
         Duration agentMeasure = Duration.ofSeconds(quick ? 3 : 10);
         int messagesPerTask = 20;
         boolean jfr = false;
-        List<String> gatewayJavaOptions = List.of();
+        List<String> gatewayJavaOptions = manifestJavaOptions(root);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -111,14 +120,33 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Du
                 case "--agent-measure-s" -> agentMeasure = Duration.ofSeconds(number(arg, value(args, ++i, arg), 1));
                 case "--messages-per-task" -> messagesPerTask = number(arg, value(args, ++i, arg), 1);
                 case "--jfr" -> jfr = true;
-                case "--gateway-java-opts" -> gatewayJavaOptions = Arrays.stream(value(args, ++i, arg).split("\\s+"))
-                        .filter(option -> !option.isEmpty()).toList();
+                case "--gateway-java-opts" -> gatewayJavaOptions = words(value(args, ++i, arg));
                 case "--out" -> out = Path.of(value(args, ++i, arg)).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
             }
         }
         return new BenchOptions(root, out, parts, jitWarmup, warmup, measure, connections, rate, openConnections,
                 streams, perTokenMs, users, agentWarmup, agentMeasure, messagesPerTask, jfr, gatewayJavaOptions);
+    }
+
+    /**
+     * The JVM options the gateway's Kubernetes manifest sets ({@value #MANIFEST_JAVA_OPTIONS} in its
+     * {@code application.properties}), so that the benchmark measures the memory of the gateway as deployed; none
+     * when the file or the key is missing.
+     */
+    static List<String> manifestJavaOptions(Path root) {
+        Path file = root.resolve("llm-gateway/src/main/resources/application.properties");
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            return List.of();
+        }
+        return words(properties.getProperty(MANIFEST_JAVA_OPTIONS, ""));
+    }
+
+    private static List<String> words(String value) {
+        return Arrays.stream(value.split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 
     private static String value(String[] args, int i, String name) {

@@ -38,8 +38,12 @@ final class BenchProcesses implements AutoCloseable {
 
     /** llm-gateway in front of {@code simulator}, with {@code javaOptions} before the application's own. */
     URI startGateway(URI simulator, List<String> javaOptions) throws IOException, InterruptedException {
-        return processes.startGateway(BenchReport.GATEWAY, simulator,
-                Map.of("surge.gateway.upstream.api-key", UPSTREAM_KEY), javaOptions).url();
+        Map<String, String> config = new LinkedHashMap<>();
+        // On loopback, whatever host the JVM options (those of its manifest) name.
+        config.put("quarkus.http.host", "127.0.0.1");
+        config.put("quarkus.management.host", "127.0.0.1");
+        config.put("surge.gateway.upstream.api-key", UPSTREAM_KEY);
+        return processes.startGateway(BenchReport.GATEWAY, simulator, config, javaOptions).url();
     }
 
     /** A Temporal test server; answers its frontend address ({@code host:port}). */

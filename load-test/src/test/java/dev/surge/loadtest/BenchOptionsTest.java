@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchOptionsTest {
 
@@ -70,5 +73,17 @@ class BenchOptionsTest {
                     () -> BenchOptions.parse(ROOT, args));
             assertTrue(e.getMessage().contains("usage: ./bench"), e.getMessage());
         }
+    }
+
+    @Test
+    void startsTheGatewayWithTheJvmOptionsOfItsManifestUnlessTold(@TempDir Path root) throws IOException {
+        Path properties = root.resolve("llm-gateway/src/main/resources/application.properties");
+        Files.createDirectories(properties.getParent());
+        Files.writeString(properties, "quarkus.http.port=8081\n"
+                + "quarkus.kubernetes.env.vars.java-opts-append=-XX:+UseSerialGC -Xmx128m \\\n  -Dx=y\n");
+
+        assertEquals(List.of("-XX:+UseSerialGC", "-Xmx128m", "-Dx=y"), BenchOptions.parse(root).gatewayJavaOptions());
+        assertEquals(List.of(), BenchOptions.parse(root, "--gateway-java-opts", "").gatewayJavaOptions());
+        assertEquals(List.of(), BenchOptions.parse(ROOT).gatewayJavaOptions());
     }
 }

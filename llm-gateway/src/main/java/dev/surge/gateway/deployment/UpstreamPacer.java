@@ -48,6 +48,12 @@ public final class UpstreamPacer {
     private boolean answered;
     /** The one attempt let through before the first answer, null when none is in flight. */
     private Waiter probe;
+    /**
+     * Whether the deployment answered and no rate is known, announced or configured: then nothing is paced,
+     * nothing waits and no pause is held, so every method answers without the lock, and an upstream that announces
+     * no limits costs the event loops no contention. Written under the lock; cleared once a rate becomes known.
+     */
+    private volatile boolean free;
 
     /**
      * How a deployment is paced.
@@ -84,7 +90,7 @@ public final class UpstreamPacer {
      * the caller also cancels it when the attempt is over, which lets the next one go during slow start.
      */
     public Ticket acquire(long cost, Runnable send) {
-        if (!settings.enabled()) {
+        if (!settings.enabled() || free) {
             send.run();
             return Ticket.GRANTED;
         }
@@ -125,6 +131,9 @@ public final class UpstreamPacer {
     public void observe(int status, MultiMap headers, Duration serverDelay) {
         long announcedRequests = parseCount(headers.get("x-ratelimit-limit-requests"));
         long announcedTokens = parseCount(headers.get("x-ratelimit-limit-tokens"));
+        if (free && announcedRequests <= 0 && announcedTokens <= 0) {
+            return;
+        }
         synchronized (this) {
             long now = System.nanoTime();
             answered = true;
@@ -135,8 +144,10 @@ public final class UpstreamPacer {
             tokens.announce(announcedTokens, settings.tpm(), now);
             if (!requests.known() && !tokens.known()) {
                 schedule(now);
+                free = true;
                 return;
             }
+            free = false;
             requests.lowerTo(parseCount(headers.get("x-ratelimit-remaining-requests")));
             tokens.lowerTo(parseCount(headers.get("x-ratelimit-remaining-tokens")));
             if (status == 429 && serverDelay != null) {
@@ -151,41 +162,64 @@ public final class UpstreamPacer {
     /** Learns a tokens-per-minute limit the deployment stated in an answer's body rather than its headers. */
     public synchronized void announceTokenLimit(long limit) {
         tokens.announce(limit, settings.tpm(), System.nanoTime());
+        free = free && !tokens.known();
     }
 
     /**
      * Nanoseconds until an attempt of {@code cost} tokens, queued now behind those already waiting, could go:
      * the rest of a pause, or the refill its place in the queue needs.
      */
-    public synchronized long predictedWaitNanos(long cost) {
-        if (!settings.enabled()) {
+    public long predictedWaitNanos(long cost) {
+        if (!settings.enabled() || free) {
             return 0;
         }
-        long now = System.nanoTime();
-        requests.refill(now);
-        tokens.refill(now);
-        long refill = Math.max(requests.nanosUntil(waiters.size(), 1), tokens.nanosUntil(queuedTokens, cost));
-        return Math.max(Math.max(0, pausedUntil - now), refill);
+        synchronized (this) {
+            long now = System.nanoTime();
+            requests.refill(now);
+            tokens.refill(now);
+            long refill = Math.max(requests.nanosUntil(waiters.size(), 1), tokens.nanosUntil(queuedTokens, cost));
+            return Math.max(Math.max(0, pausedUntil - now), refill);
+        }
     }
 
     /** Nanoseconds left of a 429's pause; 0 when attempts are not held back for one. */
-    public synchronized long pausedForNanos() {
-        return settings.enabled() ? Math.max(0, pausedUntil - System.nanoTime()) : 0;
+    public long pausedForNanos() {
+        if (!settings.enabled() || free) {
+            return 0;
+        }
+        synchronized (this) {
+            return Math.max(0, pausedUntil - System.nanoTime());
+        }
     }
 
     /** The tokens-per-minute limit known (announced or configured), 0 while unknown. */
-    public synchronized long tokenLimit() {
-        return tokens.limit();
+    public long tokenLimit() {
+        if (free) {
+            return 0;
+        }
+        synchronized (this) {
+            return tokens.limit();
+        }
     }
 
     /** The requests-per-minute limit known (announced or configured), 0 while unknown. */
-    public synchronized long requestLimit() {
-        return requests.limit();
+    public long requestLimit() {
+        if (free) {
+            return 0;
+        }
+        synchronized (this) {
+            return requests.limit();
+        }
     }
 
     /** Attempts waiting for their turn now. */
-    public synchronized int waiting() {
-        return waiters.size();
+    public int waiting() {
+        if (free) {
+            return 0;
+        }
+        synchronized (this) {
+            return waiters.size();
+        }
     }
 
     /** Cancels a wait for an attempt that is no longer wanted. */

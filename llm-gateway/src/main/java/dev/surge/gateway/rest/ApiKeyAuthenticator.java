@@ -25,6 +25,17 @@ public class ApiKeyAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyAuthenticator.class);
     private static final String BEARER = "bearer ";
+    /**
+     * One digest per thread, reused (digest() resets it): looking the algorithm up among the security providers
+     * on every call cost more than hashing the key.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    });
 
     private final List<byte[]> keyDigests;
 
@@ -59,10 +70,6 @@ public class ApiKeyAuthenticator {
     }
 
     private static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
+        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
     }
 }

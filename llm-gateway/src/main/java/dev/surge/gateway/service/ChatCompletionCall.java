@@ -212,8 +212,10 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
         }
         retries++;
         service.metrics.retryScheduled(failure.reason(), wait);
-        LOG.debugf("%s failed (%s); retry %d of %d on %s in %d ms", deployment, failure.reason(), retries, maxRetries,
-                target, wait.toMillis());
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("%s failed (%s); retry %d of %d on %s in %d ms", deployment, failure.reason(), retries,
+                    maxRetries, target, wait.toMillis());
+        }
         retryTimer = service.vertx.setTimer(Math.max(1, wait.toMillis()), id -> {
             retryTimer = -1;
             if (!finished) {

@@ -1,7 +1,6 @@
 package dev.surge.gateway.service;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -123,12 +122,18 @@ public class ErrorResponses {
      */
     static void copyHeaders(MultiMap upstreamHeaders, HttpServerResponse response, String key) {
         for (Map.Entry<String, String> header : upstreamHeaders) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            boolean passed = name.equals("content-type") || name.equals("cache-control")
-                    || name.equals("x-request-id") || name.startsWith("openai-") || name.startsWith("x-ratelimit-");
+            // Compared ignoring case in place: this runs for every header of every answer.
+            String name = header.getKey();
+            boolean passed = name.equalsIgnoreCase("content-type") || name.equalsIgnoreCase("cache-control")
+                    || name.equalsIgnoreCase("x-request-id") || startsWithIgnoringCase(name, "openai-")
+                    || startsWithIgnoringCase(name, "x-ratelimit-");
             if (passed && (key == null || !header.getValue().contains(key))) {
                 response.headers().add(header.getKey(), header.getValue());
             }
         }
+    }
+
+    private static boolean startsWithIgnoringCase(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 }

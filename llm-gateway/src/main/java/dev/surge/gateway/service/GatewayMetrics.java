@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.surge.gateway.GatewayConfig;
 import dev.surge.gateway.deployment.Deployment;
 import dev.surge.gateway.deployment.Deployments;
 import io.micrometer.core.instrument.Counter;
@@ -22,6 +23,10 @@ import io.micrometer.core.instrument.Timer;
  * lists (others count as {@code other}) and the {@code deployment} tag only configured deployment names, so
  * callers cannot blow up the series count. Per-deployment meters are registered once, at startup, or once per
  * status seen.
+ *
+ * <p>On the hot path a call costs a few map reads and atomic adds: each meter is registered once and then found
+ * in a map keyed by plain strings (never by building an id and its tags per call), and percentile histograms are
+ * published only when {@code surge.gateway.metrics-percentile-histograms} asks for them.
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -30,7 +35,13 @@ public class GatewayMetrics {
     public static final String UNKNOWN_MODEL = "unknown";
 
     private final MeterRegistry registry;
+    private final boolean histograms;
     private final Set<String> models;
+    /** Call timers by model tag, then outcome: both bounded (listed models, the gateway's outcomes). */
+    private final Map<String, Map<String, Timer>> requests = new ConcurrentHashMap<>();
+    /** Attempt timers by status or failure reason. */
+    private final Map<String, Timer> attemptTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Counter shed;
     private final Timer retryWait;
     private final Map<Deployment, Counter> retriesRefused = new ConcurrentHashMap<>();
@@ -38,15 +49,16 @@ public class GatewayMetrics {
     private final Map<Deployment, Map<String, Counter>> attempts = new ConcurrentHashMap<>();
 
     @Inject
-    GatewayMetrics(MeterRegistry registry, Deployments deployments, InFlightLimiter limiter) {
+    GatewayMetrics(MeterRegistry registry, Deployments deployments, InFlightLimiter limiter, GatewayConfig config) {
         this.registry = registry;
+        this.histograms = config.metricsPercentileHistograms();
         this.models = Set.copyOf(deployments.models());
         this.shed = Counter.builder("surge.gateway.requests.shed")
                 .description("Calls answered 429 gateway_overloaded without reaching the upstream")
                 .register(registry);
         this.retryWait = Timer.builder("surge.gateway.retry.wait")
                 .description("Time waited between an upstream failure and the next attempt")
-                .publishPercentileHistogram()
+                .publishPercentileHistogram(histograms)
                 .register(registry);
         Gauge.builder("surge.gateway.in.flight", limiter, InFlightLimiter::inFlight)
                 .description("Calls holding an in-flight slot towards the upstream")
@@ -63,12 +75,13 @@ public class GatewayMetrics {
 
     /** A call ended: counted and timed by model and outcome (e.g. success, retries_exhausted, shed). */
     public void requestCompleted(String model, String outcome, Duration duration) {
-        Timer.builder("surge.gateway.requests")
-                .description("Calls to /v1/chat/completions, by model and outcome, from arrival to last byte")
-                .tag("model", modelTag(model))
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
+        requests.computeIfAbsent(modelTag(model), m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> Timer.builder("surge.gateway.requests")
+                        .description("Calls to /v1/chat/completions, by model and outcome, from arrival to last byte")
+                        .tag("model", modelTag(model))
+                        .tag("outcome", o)
+                        .publishPercentileHistogram(histograms)
+                        .register(registry))
                 .record(duration);
     }
 
@@ -77,11 +90,11 @@ public class GatewayMetrics {
      * across deployments, counted per deployment.
      */
     public void upstreamAttempt(Deployment deployment, String status, Duration timeToHeaders) {
-        Timer.builder("surge.gateway.upstream.attempts")
-                .description("Attempts sent upstream, by status, timed until the upstream's response headers")
-                .tag("status", status)
-                .publishPercentileHistogram()
-                .register(registry)
+        attemptTimers.computeIfAbsent(status, s -> Timer.builder("surge.gateway.upstream.attempts")
+                        .description("Attempts sent upstream, by status, timed until the upstream's response headers")
+                        .tag("status", s)
+                        .publishPercentileHistogram(histograms)
+                        .register(registry))
                 .record(timeToHeaders);
         attempts.computeIfAbsent(deployment, d -> new ConcurrentHashMap<>())
                 .computeIfAbsent(status, s -> Counter.builder("surge.gateway.deployment.attempts")
@@ -94,10 +107,10 @@ public class GatewayMetrics {
 
     /** A retry was scheduled after a failure with this status or reason. */
     public void retryScheduled(String reason, Duration wait) {
-        Counter.builder("surge.gateway.retries")
-                .description("Retries scheduled, by the status or reason of the failed attempt")
-                .tag("reason", reason)
-                .register(registry)
+        retries.computeIfAbsent(reason, r -> Counter.builder("surge.gateway.retries")
+                        .description("Retries scheduled, by the status or reason of the failed attempt")
+                        .tag("reason", r)
+                        .register(registry))
                 .increment();
         retryWait.record(wait);
     }
