@@ -71,6 +71,7 @@ final class SurgeProcesses implements AutoCloseable {
         private final List<String> command;
         private final URI url;
         private final URI ready;
+        private final URI metrics;
         private volatile ManagedProcess process;
         /** Starts so far: the log of each start after the first gets its number, so a killed one's log is kept. */
         private int starts;
@@ -80,6 +81,7 @@ final class SurgeProcesses implements AutoCloseable {
             this.command = List.copyOf(command);
             this.url = URI.create("http://127.0.0.1:" + port);
             this.ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+            this.metrics = URI.create("http://127.0.0.1:" + managementPort + "/q/metrics");
         }
 
         String name() {
@@ -89,6 +91,11 @@ final class SurgeProcesses implements AutoCloseable {
         /** The application's base URL, such as {@code http://127.0.0.1:41234}. */
         URI url() {
             return url;
+        }
+
+        /** Its Prometheus metrics ({@code /q/metrics}, on the management port where it has one). */
+        URI metrics() {
+            return metrics;
         }
 
         long pid() {
