@@ -42,14 +42,15 @@ public final class Demo {
      * @param patience how long a user waits for one reply before counting it failed
      * @param simulator the provider's limits
      * @param out where the report goes
+     * @param chaos instead of the profiles, the chaos run ({@link ChaosRun}) with {@code users} x {@code messages}
      */
     public record Options(Path root, int users, int messages, List<Profile> profiles, Duration thinkTime,
-            Duration patience, SimulatorSettings simulator, Path out) {
+            Duration patience, SimulatorSettings simulator, Path out, boolean chaos) {
 
         static final String USAGE = """
                 usage: ./demo [--users N] [--messages M] [--profiles baseline,resilient] [--full]
                               [--think-time-ms T] [--patience-s S] [--rpm R] [--tpm T] [--providers N]
-                              [--out DIR]
+                              [--out DIR] [--chaos]
                   --users N        concurrent users, each with one conversation (default 500)
                   --messages M     messages each user sends, one after another (default 4)
                   --full           the seed's scale: 500 users x 40 messages
@@ -63,13 +64,20 @@ public final class Demo {
                   --providers N    deployments of the model, one simulator each, which the gateway routes
                                    across (default 1)
                   --out DIR        report folder (default load-test/target/surge-report)
+                  --chaos          instead: 2 agent-services and 2 gateways on one Temporal while an agent-service
+                                   is killed (kill -9) and another terminated (SIGTERM) mid-reply, a gateway is
+                                   killed and the provider fails for a while, each process restarted; prints each
+                                   fault as it strikes, checks every conversation afterwards (40 users x 6 messages
+                                   unless --users / --messages say otherwise); exits 1 if a message was lost or
+                                   answered twice
                 Exits 3 when the provider refused none of the baseline's requests: the run proved nothing.
                 """;
 
         /** Parses the command line; throws {@link IllegalArgumentException} with the usage on bad input. */
         public static Options parse(Path root, String... args) {
-            int users = 500;
-            int messages = 4;
+            Integer users = null;
+            Integer messages = null;
+            boolean chaos = false;
             List<Profile> profiles = List.of(Profile.BASELINE, Profile.RESILIENT);
             Duration thinkTime = Duration.ofSeconds(1);
             Duration patience = ScenarioSettings.DEFAULT_PATIENCE;
@@ -93,13 +101,20 @@ public final class Demo {
                     case "--tpm" -> tpm = positive(arg, value(args, ++i, arg));
                     case "--providers" -> providers = positive(arg, value(args, ++i, arg));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
+                    case "--chaos" -> chaos = true;
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
+            }
+            if (users == null) {
+                users = chaos ? ChaosRun.Settings.DEFAULT.users() : 500;
+            }
+            if (messages == null) {
+                messages = chaos ? ChaosRun.Settings.DEFAULT.messages() : 4;
             }
             // A sized limit is the provider's in all, shared by its deployments.
             int perDeployment = rpm != null ? rpm : Math.max(1, Load.sizedRpm(users, thinkTime) / providers);
             SimulatorSettings simulator = new SimulatorSettings(perDeployment, tpm, providers);
-            return new Options(root, users, messages, profiles, thinkTime, patience, simulator, out);
+            return new Options(root, users, messages, profiles, thinkTime, patience, simulator, out, chaos);
         }
 
         /** The load these options offer the provider. */
@@ -159,6 +174,9 @@ public final class Demo {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(Demo::stopEverything, "demo-shutdown"));
         try {
+            if (options.chaos()) {
+                System.exit(runChaos(options).path("lost_or_duplicated").asInt() == 0 ? 0 : 1);
+            }
             if (!Report.overloaded(run(options))) {
                 System.exit(3);
             }
@@ -198,6 +216,39 @@ public final class Demo {
             Console.info("the scenario did not overload the provider: it refused none of the baseline's requests, so "
                     + "this run shows nothing about resilience. Lower --rpm or raise --users.");
         }
+        return report;
+    }
+
+    /**
+     * The chaos run: prints each fault as it strikes (the launcher's {@code CHAOS:} lines), then the faults on a
+     * timeline and what became of every message; writes {@code chaos-report.json}. Returns the report.
+     */
+    public static JsonNode runChaos(Options options) throws IOException, InterruptedException {
+        ChaosRun.Settings defaults = ChaosRun.Settings.DEFAULT;
+        ChaosRun.Settings settings = new ChaosRun.Settings(options.users(), options.messages(), defaults.thinkTime(),
+                defaults.providerLatency(), defaults.messageDeadline());
+        Console.info("chaos: %d users x %d messages on 2 agent-services and 2 gateways, think time about %d s, "
+                + "provider latency %d s", settings.users(), settings.messages(), settings.thinkTime().toSeconds(),
+                settings.providerLatency().toSeconds());
+        ChaosRun.Result result;
+        try {
+            result = ChaosRun.run(options.root(), options.out().resolve("logs").resolve("chaos"), settings,
+                    RUNNING_STACK::set);
+        } finally {
+            RUNNING_STACK.set(null);
+        }
+        ObjectNode report = result.toJson(JSON);
+        Console.info("timeline (seconds since the load began):");
+        for (JsonNode event : report.path("events")) {
+            Console.info("  %6.1f s  %s", event.path("second").asDouble(), event.path("what").asText());
+        }
+        Console.info("result: %s", result.summary());
+        Console.info("messages lost or answered twice: %d", result.violations().size());
+        result.violations().forEach(violation -> Console.info("  %s", violation));
+        Files.createDirectories(options.out());
+        Path file = options.out().resolve("chaos-report.json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
+        Console.info("report: %s", file);
         return report;
     }
 

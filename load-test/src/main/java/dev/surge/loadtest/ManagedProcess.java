@@ -28,7 +28,11 @@ import java.util.function.Consumer;
 final class ManagedProcess implements AutoCloseable {
 
     private static final Duration GRACE = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration PORT_PROBE_INTERVAL = Duration.ofMillis(250);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
 
     private final String name;
     private final Process process;
@@ -92,14 +96,12 @@ final class ManagedProcess implements AutoCloseable {
         return name;
     }
 
-    /** Waits until {@code url} answers 200, failing early when the process dies. */
-    void awaitHttpReady(String url, Duration timeout) throws IOException, InterruptedException {
-        awaitReady(timeout, () -> {
+    /** Waits until {@code url} answers 200, probing every {@code interval}, failing early when the process dies. */
+    void awaitHttpReady(URI url, Duration timeout, Duration interval) throws IOException, InterruptedException {
+        HttpRequest probe = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build();
+        awaitReady(timeout, interval, () -> {
             try {
-                HttpResponse<Void> response = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return response.statusCode() == 200;
+                return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }
@@ -108,7 +110,7 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Waits until the port accepts TCP connections, failing early when the process dies. */
     void awaitPortOpen(int port, Duration timeout) throws IOException, InterruptedException {
-        awaitReady(timeout, () -> {
+        awaitReady(timeout, PORT_PROBE_INTERVAL, () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return true;
@@ -122,19 +124,19 @@ final class ManagedProcess implements AutoCloseable {
         boolean ready() throws InterruptedException;
     }
 
-    private void awaitReady(Duration timeout, Probe probe) throws IOException, InterruptedException {
+    private void awaitReady(Duration timeout, Duration interval, Probe probe) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IOException(name + " exited with " + process.exitValue() + " before it was ready; log "
-                        + log + ":\n" + tail());
+                throw new IOException(name + " exited with " + process.exitValue() + " before it was ready; "
+                        + tail());
             }
             if (probe.ready()) {
                 return;
             }
-            Thread.sleep(250);
+            Thread.sleep(interval.toMillis());
         }
-        throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; log " + log + ":\n" + tail());
+        throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; " + tail());
     }
 
     /** Waits for the process to end by itself and returns its exit code. */
@@ -146,10 +148,11 @@ final class ManagedProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The last lines of its log, with the log's path. */
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            return "log " + log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,10 +43,6 @@ final class SurgeProcesses implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static final HttpClient PROBE = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1))
-            .build();
 
     private final Path root;
     private final Path logs;
@@ -81,13 +74,17 @@ final class SurgeProcesses implements AutoCloseable {
         private final List<String> command;
         private final URI url;
         private final URI ready;
+        private final URI metrics;
         private volatile ManagedProcess process;
+        /** Starts so far: the log of each start after the first gets its number, so a killed one's log is kept. */
+        private int starts;
 
         private Service(String name, List<String> command, int port, int managementPort) {
             this.name = name;
             this.command = List.copyOf(command);
             this.url = URI.create("http://127.0.0.1:" + port);
             this.ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
+            this.metrics = URI.create("http://127.0.0.1:" + managementPort + "/q/metrics");
         }
 
         String name() {
@@ -97,6 +94,11 @@ final class SurgeProcesses implements AutoCloseable {
         /** The application's base URL, such as {@code http://127.0.0.1:41234}. */
         URI url() {
             return url;
+        }
+
+        /** Its Prometheus metrics ({@code /q/metrics}, on the management port where it has one). */
+        URI metrics() {
+            return metrics;
         }
 
         long pid() {
@@ -129,8 +131,9 @@ final class SurgeProcesses implements AutoCloseable {
 
         private void start() throws IOException, InterruptedException {
             long spawned = System.nanoTime();
-            process = launch(name, command);
-            awaitReady(process, ready);
+            starts++;
+            process = launch(name, starts == 1 ? name : name + "." + starts, command);
+            process.awaitHttpReady(ready, START_TIMEOUT, READY_PROBE_INTERVAL);
             synchronized (running) {
                 readyMillis.put(name, (System.nanoTime() - spawned) / 1e6);
             }
@@ -142,7 +145,7 @@ final class SurgeProcesses implements AutoCloseable {
         int port = freePort();
         // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
         Path agentApp = quarkusApp("agent-service");
-        ManagedProcess temporal = launch("temporal", List.of(JAVA, "-Xmx1g", "-cp",
+        ManagedProcess temporal = launch("temporal", "temporal", List.of(JAVA, "-Xmx1g", "-cp",
                 agentApp.resolve("lib/main") + "/*" + File.pathSeparator + agentApp.resolveSibling("embedded-temporal")
                         + "/*",
                 "io.temporal.testserver.TestServer", Integer.toString(port)));
@@ -286,33 +289,12 @@ final class SurgeProcesses implements AutoCloseable {
         return service;
     }
 
-    private void awaitReady(ManagedProcess process, URI health) throws IOException, InterruptedException {
-        HttpRequest probe = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(process.name() + " exited before it was ready; log " + log(process.name())
-                        + ":\n" + process.tail());
-            }
-            try {
-                if (PROBE.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            }
-            Thread.sleep(READY_PROBE_INTERVAL.toMillis());
-        }
-        throw new IOException(process.name() + " was not ready within " + START_TIMEOUT.toSeconds() + " s; log "
-                + log(process.name()) + ":\n" + process.tail());
-    }
-
-    private ManagedProcess launch(String name, List<String> command) throws IOException {
+    private ManagedProcess launch(String name, String logName, List<String> command) throws IOException {
         synchronized (running) {
             if (closed) {
                 throw new IOException("the stack is stopping; " + name + " was not started");
             }
-            ManagedProcess process = ManagedProcess.start(name, command, log(name));
+            ManagedProcess process = ManagedProcess.start(name, command, log(logName));
             running.push(process);
             pids.put(name, process.pid());
             return process;

@@ -78,6 +78,19 @@ class DemoOptionsTest {
     }
 
     @Test
+    void chaosRunsFortyUsersSixMessagesUnlessToldOtherwise() {
+        Demo.Options chaos = Demo.Options.parse(ROOT, "--chaos");
+        Demo.Options smaller = Demo.Options.parse(ROOT, "--chaos", "--users", "10", "--messages", "2");
+
+        assertTrue(chaos.chaos());
+        assertEquals(40, chaos.users());
+        assertEquals(6, chaos.messages());
+        assertEquals(10, smaller.users());
+        assertEquals(2, smaller.messages());
+        assertFalse(Demo.Options.parse(ROOT).chaos());
+    }
+
+    @Test
     void setsScaleProfilesAndLimits() {
         Demo.Options options = Demo.Options.parse(ROOT, "--users", "20", "--messages", "3", "--profiles", "resilient",
                 "--rpm", "60", "--tpm", "9000", "--think-time-ms", "0", "--patience-s", "30", "--out", "/tmp/r");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * re-sends with its {@code Idempotency-Key} to the next instance and gets the one reply.
  */
 class GracefulShutdownTest {
+
+    private static final Path ROOT = WorkerKilledMidReplyTest.ROOT;
 
     private static final Duration PROVIDER_LATENCY = Duration.ofSeconds(4);
 
@@ -43,7 +46,7 @@ class GracefulShutdownTest {
 
     /** Terminates the instance holding a reply at the provider, starts the next one; answers the provider's counts. */
     private static JsonNode terminateMidReply(String name, Map<String, String> config) throws Exception {
-        try (LoopbackStack stack = LoopbackStack.start(name, PROVIDER_LATENCY)) {
+        try (LoopbackStack stack = LoopbackStack.start(ROOT, ROOT.resolve("load-test/target").resolve(name), PROVIDER_LATENCY)) {
             SurgeProcesses.Service gateway = stack.gateway("llm-gateway");
             SurgeProcesses.Service first = stack.agentService("agent-service-1", List.of(gateway), config);
             Frontend user = stack.user("user-1", Duration.ofSeconds(70));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class WorkerKilledMidReplyTest {
 
+    static final Path ROOT = Path.of(System.getProperty("surge.root", "..")).toAbsolutePath().normalize();
+
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void replyOfAKilledWorkerIsCompletedOnceByAnotherWithinThirtySeconds() throws Exception {
-        try (LoopbackStack stack = LoopbackStack.start("worker-killed-mid-reply", Duration.ofSeconds(3))) {
+        try (LoopbackStack stack = LoopbackStack.start(ROOT, ROOT.resolve("load-test/target/worker-killed-mid-reply"), Duration.ofSeconds(3))) {
             SurgeProcesses.Service gateway = stack.gateway("llm-gateway");
             SurgeProcesses.Service first = stack.agentService("agent-service-1", List.of(gateway), Map.of());
             Frontend user = stack.user("user-1", Duration.ofSeconds(70));

@@ -11,13 +11,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The stack of the tests that stop processes: a standalone Temporal test server, llm-simulator and llm-gateways in
- * their own processes, which outlive the agent-services the tests start, kill and terminate. Closing it stops every
- * process it started, by PID.
+ * The stack of the runs that stop processes (the chaos run, the tests): a standalone Temporal test server,
+ * llm-simulator and llm-gateways in their own processes, which outlive the agent-services started, killed and
+ * terminated. Closing it stops every process it started, by PID.
  */
 final class LoopbackStack implements AutoCloseable {
 
-    static final Path ROOT = Path.of(System.getProperty("surge.root", "..")).toAbsolutePath().normalize();
     /** A loopback stack has no load balancer to wait for: a terminated instance stops taking work after a second. */
     static final Map<String, String> SHORT_SHUTDOWN_DELAY = Map.of("quarkus.shutdown.delay", "1s");
 
@@ -36,10 +35,9 @@ final class LoopbackStack implements AutoCloseable {
         this.signingKey = signingKey;
     }
 
-    /** Temporal and a simulator without limits that answers after {@code providerLatency}; logs under target/{@code name}. */
-    static LoopbackStack start(String name, Duration providerLatency) throws IOException, InterruptedException {
-        Path logs = ROOT.resolve("load-test/target").resolve(name);
-        SurgeProcesses processes = new SurgeProcesses(ROOT, logs, "sk-surge-chaos");
+    /** Temporal and a simulator without limits that answers after {@code providerLatency}; logs go to {@code logs}. */
+    static LoopbackStack start(Path root, Path logs, Duration providerLatency) throws IOException, InterruptedException {
+        SurgeProcesses processes = new SurgeProcesses(root, logs, "sk-surge-chaos");
         try {
             String temporal = processes.startTemporal();
             SurgeProcesses.Service simulator = processes.startSimulator(Map.of("surge.simulator.rpm", "0",
