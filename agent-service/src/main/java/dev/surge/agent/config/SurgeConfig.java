@@ -38,6 +38,9 @@ public interface SurgeConfig {
     /** Limits per owner (the caller a task belongs to). */
     Quotas quotas();
 
+    /** {@code GET /tasks}, the caller's own tasks. */
+    TaskList taskList();
+
     /**
      * Base URL that {@code Location} headers are built from, such as {@code https://api.example.com}; unset, they are
      * relative ({@code /tasks/...}). Never taken from the request's {@code Host} header.
@@ -288,5 +291,17 @@ public interface SurgeConfig {
         /** {@code Retry-After} of a 429 for a quota that frees up only when something ends (open tasks, streams). */
         @WithDefault("30s")
         Duration retryAfter();
+    }
+
+    /** {@code GET /tasks}, the caller's own tasks. */
+    interface TaskList {
+
+        /** Page size when {@code limit} is not given. */
+        @WithDefault("20")
+        int defaultPageSize();
+
+        /** Largest accepted {@code limit}. */
+        @WithDefault("100")
+        int maxPageSize();
     }
 }

@@ -32,12 +32,14 @@ import dev.surge.agent.MessagePage;
 import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
 import dev.surge.agent.Task;
+import dev.surge.agent.TaskPage;
 import dev.surge.agent.config.SurgeConfig;
 import dev.surge.agent.security.Callers;
 import dev.surge.agent.service.ConversationException;
 import dev.surge.agent.service.ConversationService;
 import dev.surge.agent.service.PendingReply;
 import dev.surge.agent.service.TaskEvents;
+import dev.surge.agent.service.TaskListing;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -57,15 +59,17 @@ import io.smallrye.mutiny.Uni;
 public class TaskResource {
 
     private final ConversationService conversations;
+    private final TaskListing listing;
     private final TaskEvents events;
     private final SurgeConfig config;
     private final ObjectMapper json;
     private final Callers callers;
     private final SecurityIdentity identity;
 
-    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json,
+    public TaskResource(ConversationService conversations, TaskListing listing, TaskEvents events, SurgeConfig config, ObjectMapper json,
             Callers callers, SecurityIdentity identity) {
         this.conversations = conversations;
+        this.listing = listing;
         this.events = events;
         this.config = config;
         this.json = json;
@@ -80,6 +84,17 @@ public class TaskResource {
                 request == null ? null : request.params());
         return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, location(task.id())).entity(task)
                 .build();
+    }
+
+    @GET
+    @Operation(summary = "The caller's own tasks, newest first, a page at a time")
+    public TaskPage list(
+            @Parameter(description = "Only tasks in this status: RUNNING, COMPLETED, CANCELED or FAILED")
+            @QueryParam("status") String status,
+            @Parameter(description = "Only tasks of this agent") @QueryParam("agent") String agent,
+            @Parameter(description = "Page size") @QueryParam("limit") String limit,
+            @Parameter(description = "The next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+        return listing.list(caller(), status, agent, QueryParams.wholeNumber("limit", limit), cursor);
     }
 
     @GET

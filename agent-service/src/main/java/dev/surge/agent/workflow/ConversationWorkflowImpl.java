@@ -12,11 +12,13 @@ import dev.surge.agent.Exchange;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.TaskStatus;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -34,15 +36,20 @@ import io.temporal.workflow.WorkflowInit;
  * stays small whatever the length of the conversation.
  * <p>
  * Owned conversations (started with an owner) also end after {@code idleTimeoutMillis} without a message, by a
- * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}. Both came after
- * conversations were already running, so they sit behind {@link #OWNER_MODEL}: a history recorded before replays
- * without them.
+ * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}; from version 2 of
+ * {@link #OWNER_MODEL} on they also report each arriving message and finished reply, and how they ended, so the
+ * directory alone answers a listing of the owner's tasks. These came after conversations were already running, so
+ * they sit behind {@link #OWNER_MODEL}: a history recorded before replays without them.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     static final int RECENT_EXCHANGES = 100;
-    /** {@code Workflow.getVersion} change id of the idle timer and the report to the owner's directory. */
+    /**
+     * {@code Workflow.getVersion} change id of what owned conversations do for their owner: 1, the idle timer and the
+     * report of the end to the owner's directory; 2, also the report of progress and of how the task ended.
+     */
     static final String OWNER_MODEL = "owner-model";
+    static final int PROGRESS_REPORTS = 2;
 
     private final ConversationInput input;
     private final LlmActivities llm;
@@ -55,6 +62,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     private boolean ended;
     /** Counts messages arriving and replies finishing: the idle timer restarts whenever it moves. */
     private long activity;
+    /** The {@link #OWNER_MODEL} version of this run, read once by {@link #run}; null before. */
+    private Integer ownerModel;
 
     @WorkflowInit
     public ConversationWorkflowImpl(ConversationInput input) {
@@ -73,8 +82,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     @Override
     public void run(ConversationInput input) {
-        boolean owned = input.owner() != null
-                && Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, 1) >= 1;
+        ownerModel = input.owner() == null ? Workflow.DEFAULT_VERSION
+                : Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, PROGRESS_REPORTS);
+        boolean owned = ownerModel >= 1;
         try {
             if (owned && input.settings().idleTimeoutMillis() > 0) {
                 awaitEndOrIdle(Duration.ofMillis(input.settings().idleTimeoutMillis()));
@@ -84,7 +94,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             Workflow.await(Workflow::isEveryHandlerFinished);
         } catch (CanceledFailure cancelled) {
             if (owned) {
-                Workflow.newDetachedCancellationScope(this::reportEnd).run();
+                Workflow.newDetachedCancellationScope(() -> reportEnd(TaskStatus.CANCELED)).run();
             }
             throw cancelled;
         }
@@ -94,7 +104,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
                     .setMemo(input.owner() == null ? null : Map.of(WorkflowIds.OWNER_MEMO, input.owner()))
                     .build(), nextRunInput());
         } else if (owned) {
-            reportEnd();
+            reportEnd(TaskStatus.COMPLETED);
         }
     }
 
@@ -109,14 +119,37 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         }
     }
 
-    /** Tells the owner's directory that this task no longer counts as open. */
-    private void reportEnd() {
+    /** Tells the owner's directory that this task no longer counts as open, and how it ended. */
+    private void reportEnd(TaskStatus status) {
+        OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
+                WorkflowIds.ofOwner(input.owner()));
         try {
-            Workflow.newExternalWorkflowStub(OwnerDirectory.class, WorkflowIds.ofOwner(input.owner()))
-                    .taskEnded(input.taskId());
+            if (ownerModel >= PROGRESS_REPORTS) {
+                directory.taskUpdated(new TaskActivity(input.taskId(), status, nextSeq - 1, now()));
+            } else {
+                directory.taskEnded(input.taskId());
+            }
         } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
             // No directory (it was terminated): nothing counts this task any more.
         }
+    }
+
+    /**
+     * Tells the owner's directory the message count and the time of this change, without waiting: the signal goes
+     * out with the workflow task, and a directory that is gone changes nothing here.
+     */
+    private void reportProgress() {
+        if (ownerModel == null || ownerModel < PROGRESS_REPORTS) {
+            return;
+        }
+        OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
+                WorkflowIds.ofOwner(input.owner()));
+        Async.procedure(directory::taskUpdated, new TaskActivity(input.taskId(), TaskStatus.RUNNING, nextSeq - 1,
+                now()));
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
     }
 
     @Override
@@ -156,7 +189,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             return recent.get(request.messageId());
         }
         activity++;
-        Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+        Instant now = now();
         Message user = new Message(request.messageId(), nextSeq++, Message.USER, request.content(),
                 MessageStatus.COMPLETED, null, now, null);
         Message pending = new Message(request.replyId(), nextSeq++, Message.ASSISTANT, null,
@@ -164,6 +197,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         messages.add(user);
         int replyIndex = messages.size();
         messages.add(pending);
+        reportProgress();
 
         long ticket = nextTicket++;
         Workflow.await(() -> serving == ticket);
@@ -175,6 +209,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             activity++;
         }
         messages.set(replyIndex, reply);
+        reportProgress();
         if (reply.status() == MessageStatus.COMPLETED) {
             remember(user);
             remember(reply);

@@ -6,6 +6,7 @@ import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
+import dev.surge.agent.TaskStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -33,6 +34,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Owner.class,
         OwnerDirectoryInput.class,
         SendMessage.class,
+        TaskActivity.class,
+        TaskStatus.class,
 })
 final class TemporalPayloads {
 
