@@ -21,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ConversationInput.class,
         ConversationSettings.class,
         ConversationView.class,
+        EventMark.class,
         Exchange.class,
         GenerationParams.class,
         LlmCallProgress.class,

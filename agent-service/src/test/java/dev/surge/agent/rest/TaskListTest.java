@@ -1,6 +1,5 @@
 package dev.surge.agent.rest;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static dev.surge.agent.rest.Api.as;
@@ -76,9 +75,7 @@ class TaskListTest {
     @Test
     void entriesCarryStatusMessageCountAndLastActivityAndFilterByStatusAndAgent() {
         gateway.stubFor(post("/v1/chat/completions").withRequestBody(containing("marker-listed"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("""
-                        {"id":"c","object":"chat.completion","model":"gpt-4o-mini",
-                         "choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}""")));
+                .willReturn(Completions.whole("ok")));
         String talked = create("filterer");
         String cancelled = create("filterer");
         String ended = create("filterer");
