@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                    forwarded upstream)
  * @param numRetries  upstream retries llm-gateway may make after its first attempt (a gateway field): what is
  *                    left of the message's upstream call budget
+ * @param stream      true to have the reply streamed as server-sent events, null for one JSON answer
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChatCompletionRequest(
@@ -26,5 +27,11 @@ public record ChatCompletionRequest(
         @JsonProperty("max_tokens") Integer maxTokens,
         @JsonProperty("top_p") Double topP,
         Long timeout,
-        @JsonProperty("num_retries") Integer numRetries) {
+        @JsonProperty("num_retries") Integer numRetries,
+        Boolean stream) {
+
+    /** This request, its reply streamed as server-sent events. */
+    public ChatCompletionRequest streamed() {
+        return new ChatCompletionRequest(model, messages, temperature, maxTokens, topP, timeout, numRetries, true);
+    }
 }

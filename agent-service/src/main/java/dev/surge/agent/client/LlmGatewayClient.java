@@ -11,6 +11,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import dev.surge.agent.config.SurgeConfig;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -50,6 +51,20 @@ public class LlmGatewayClient {
     @ExponentialBackoff(factor = 2, maxDelay = 30_000)
     @Timeout(value = 60, unit = ChronoUnit.SECONDS)
     public Uni<ChatCompletionResponse> complete(ChatCompletionRequest request) {
-        return restClient.complete("Bearer " + config.llm().gatewayApiKey().orElse(""), request);
+        return restClient.complete(authorization(), request);
+    }
+
+    /**
+     * Asks the gateway for a streamed chat completion: the {@code data} of each event, nothing sent before the
+     * returned {@link Multi} is subscribed. Not retried here: a stream that has sent text is never retried by a
+     * layer the client cannot see; the activity fails, and Temporal's retry writes the reply again, telling the
+     * client ({@code message.restarted}).
+     */
+    public Multi<String> stream(ChatCompletionRequest request) {
+        return restClient.stream(authorization(), request.streamed());
+    }
+
+    private String authorization() {
+        return "Bearer " + config.llm().gatewayApiKey().orElse("");
     }
 }

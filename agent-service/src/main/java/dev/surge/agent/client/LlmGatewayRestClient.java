@@ -7,13 +7,17 @@ import java.time.format.DateTimeFormatter;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,6 +30,13 @@ interface LlmGatewayRestClient {
 
     @POST
     Uni<ChatCompletionResponse> complete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            ChatCompletionRequest request);
+
+    /** A streamed completion: the {@code data} of each server-sent event, {@code [DONE]} last. */
+    @POST
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    Multi<String> stream(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             ChatCompletionRequest request);
 
     /** Turns every error answer into a {@link GatewayException} carrying the gateway's retry hints. */

@@ -38,6 +38,12 @@ public interface SurgeConfig {
     /** Limits per owner (the caller a task belongs to). */
     Quotas quotas();
 
+    /** {@code GET /tasks}, the caller's own tasks. */
+    TaskList taskList();
+
+    /** Server-sent event streams. */
+    Stream stream();
+
     /**
      * Base URL that {@code Location} headers are built from, such as {@code https://api.example.com}; unset, they are
      * relative ({@code /tasks/...}). Never taken from the request's {@code Host} header.
@@ -203,6 +209,12 @@ public interface SurgeConfig {
          */
         Optional<Boolean> embedded();
 
+        /**
+         * This replica's name, which names its own task queue ({@code <task-queue>-<replica-id>}) where the replies
+         * streamed to its callers are written; a random one per start when unset. Set it to the pod name.
+         */
+        Optional<String> replicaId();
+
         /** Port of the embedded Temporal server; a free port is used when it is taken. */
         @WithDefault("7233")
         int embeddedPort();
@@ -288,5 +300,32 @@ public interface SurgeConfig {
         /** {@code Retry-After} of a 429 for a quota that frees up only when something ends (open tasks, streams). */
         @WithDefault("30s")
         Duration retryAfter();
+    }
+
+    /** Server-sent event streams. */
+    interface Stream {
+
+        /** How often a quiet stream sends a {@code :} comment, so that proxies and clients keep it open. */
+        @WithDefault("15s")
+        Duration keepalive();
+
+        /**
+         * How long a streamed reply waits for the replica holding the caller's connection to start writing it; past
+         * it (the replica is gone) the reply is written by any replica, unstreamed, and still stored once.
+         */
+        @WithDefault("10s")
+        Duration replicaPickupTimeout();
+    }
+
+    /** {@code GET /tasks}, the caller's own tasks. */
+    interface TaskList {
+
+        /** Page size when {@code limit} is not given. */
+        @WithDefault("20")
+        int defaultPageSize();
+
+        /** Largest accepted {@code limit}. */
+        @WithDefault("100")
+        int maxPageSize();
     }
 }

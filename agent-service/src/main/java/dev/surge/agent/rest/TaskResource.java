@@ -2,6 +2,7 @@ package dev.surge.agent.rest;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.surge.agent.Exchange;
@@ -34,6 +33,7 @@ import dev.surge.agent.MessagePage;
 import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
 import dev.surge.agent.Task;
+import dev.surge.agent.TaskPage;
 import dev.surge.agent.config.SurgeConfig;
 import dev.surge.agent.security.Callers;
 import dev.surge.agent.service.ConversationException;
@@ -41,6 +41,8 @@ import dev.surge.agent.service.ConversationService;
 import dev.surge.agent.service.PendingReply;
 import dev.surge.agent.service.ShutdownSignal;
 import dev.surge.agent.service.TaskEvents;
+import dev.surge.agent.service.TaskListing;
+import dev.surge.agent.workflow.ReplyStreams;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -60,22 +62,27 @@ import io.smallrye.mutiny.Uni;
 public class TaskResource {
 
     private final ConversationService conversations;
+    private final TaskListing listing;
     private final TaskEvents events;
     private final SurgeConfig config;
     private final ObjectMapper json;
     private final Callers callers;
     private final SecurityIdentity identity;
     private final ShutdownSignal shutdown;
+    private final ReplyStreams replyStreams;
 
-    public TaskResource(ConversationService conversations, TaskEvents events, SurgeConfig config, ObjectMapper json,
-            Callers callers, SecurityIdentity identity, ShutdownSignal shutdown) {
+    public TaskResource(ConversationService conversations, TaskListing listing, TaskEvents events, SurgeConfig config,
+            ObjectMapper json, Callers callers, SecurityIdentity identity, ShutdownSignal shutdown,
+            ReplyStreams replyStreams) {
         this.conversations = conversations;
+        this.listing = listing;
         this.events = events;
         this.config = config;
         this.json = json;
         this.callers = callers;
         this.identity = identity;
         this.shutdown = shutdown;
+        this.replyStreams = replyStreams;
     }
 
     @POST
@@ -85,6 +92,17 @@ public class TaskResource {
                 request == null ? null : request.params());
         return Response.status(Response.Status.CREATED).header(HttpHeaders.LOCATION, location(task.id())).entity(task)
                 .build();
+    }
+
+    @GET
+    @Operation(summary = "The caller's own tasks, newest first, a page at a time")
+    public TaskPage list(
+            @Parameter(description = "Only tasks in this status: RUNNING, COMPLETED, CANCELED or FAILED")
+            @QueryParam("status") String status,
+            @Parameter(description = "Only tasks of this agent") @QueryParam("agent") String agent,
+            @Parameter(description = "Page size") @QueryParam("limit") String limit,
+            @Parameter(description = "The next_cursor of the previous page") @QueryParam("cursor") String cursor) {
+        return listing.list(caller(), status, agent, QueryParams.wholeNumber("limit", limit), cursor);
     }
 
     @GET
@@ -123,31 +141,45 @@ public class TaskResource {
     @POST
     @Path("{id}/messages")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Send a message and receive the reply as server-sent events: accepted, then completed or failed")
+    @Operation(summary = "Send a message and receive the reply as server-sent events, as it is written: "
+            + "message.created (the message's and the reply's ids), delta (text appended; message.restarted when the "
+            + "reply is written again from the start), then message.completed, message.interrupted (the reply) or "
+            + "message.failed (a problem)")
     public void sendStreaming(@PathParam("id") String id, PostMessageRequest request,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context SseEventSink sink, @Context Sse sse) {
-        PendingReply pending = conversations.submit(caller(), id, request == null ? null : request.content(),
-                idempotencyKey);
-        sink.send(event(sse, "accepted", new AcceptedMessage(id, pending.userMessageId(), pending.replyId())));
+        SseEvents out = new SseEvents(sse, json);
+        // The reply's id names the connection to the activity that writes it: known before the message is sent.
+        String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey;
+        ReplyRelay relay = new ReplyRelay(sink, out, ConversationService.replyId(id, key));
+        Runnable stopRelaying = replyStreams.listen(ConversationService.replyId(id, key), relay);
+        PendingReply pending;
+        try {
+            pending = conversations.submit(caller(), id, request == null ? null : request.content(), key,
+                    replyStreams.taskQueue());
+        } catch (RuntimeException refused) {
+            stopRelaying.run();
+            throw refused;
+        }
+        relay.created(new AcceptedMessage(id, pending.userMessageId(), pending.replyId()));
         pending.handle().getResultAsync().whenComplete((exchange, error) -> {
+            stopRelaying.run();
             ProblemException problem;
             if (error != null) {
                 problem = ProblemMappers.replyUnavailable(pending.replyId());
             } else {
                 try {
-                    Exchange checked = conversations.checkSameContent(pending, exchange);
-                    if (checked.reply().status() == MessageStatus.COMPLETED) {
-                        sink.send(event(sse, "completed", checked));
-                        sink.close();
+                    Message reply = conversations.checkSameContent(pending, exchange).reply();
+                    if (reply.status() == MessageStatus.COMPLETED || reply.status() == MessageStatus.INTERRUPTED) {
+                        relay.end(reply.status() == MessageStatus.COMPLETED ? "message.completed"
+                                : "message.interrupted", reply);
                         return;
                     }
-                    problem = failedReply(checked.reply());
+                    problem = failedReply(reply);
                 } catch (ConversationException refused) {
                     problem = ProblemMappers.toProblem(refused);
                 }
             }
-            sink.send(event(sse, "failed", problem.toProblem("/tasks/" + id + "/messages")));
-            sink.close();
+            relay.end("message.failed", problem.toProblem("/tasks/" + id + "/messages"));
         });
     }
 
@@ -177,6 +209,18 @@ public class TaskResource {
     }
 
     @POST
+    @Path("{id}/interrupt")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Stop the reply being written: it becomes INTERRUPTED with the text written so far, and the "
+            + "task stays open; 202 names the reply, 204 when no reply was being written")
+    public Response interrupt(@PathParam("id") String id) {
+        return conversations.interrupt(caller(), id)
+                .map(reply -> Response.accepted(new AcceptedMessage(id, reply.inReplyTo(), reply.id()))
+                        .header(HttpHeaders.LOCATION, location(id + "/messages/" + reply.id())).build())
+                .orElseGet(() -> Response.noContent().build());
+    }
+
+    @POST
     @Path("{id}/end")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "End the task once the replies in flight are done; it becomes COMPLETED")
@@ -188,28 +232,27 @@ public class TaskResource {
     @GET
     @Path("{id}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Operation(summary = "Server-sent events of the task: task, message.created, message.completed, "
-            + "message.failed, task.ended")
-    public void stream(@PathParam("id") String id, @Context SseEventSink sink, @Context Sse sse) {
-        events.follow(caller(), id, () -> !sink.isClosed(), event -> {
+    @Operation(summary = "Server-sent events of the task, each with an id: task, message.created, "
+            + "message.completed, message.failed, message.interrupted, task.ended; ':' keepalive comments. With "
+            + "Last-Event-ID (header or last_event_id) the events after it are sent first; closes when the task ends")
+    public void stream(@PathParam("id") String id,
+            @Parameter(description = "Resume after this event id") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Parameter(description = "Resume after this event id, for clients that cannot set the header")
+            @QueryParam("last_event_id") String lastEventIdQuery,
+            @Context SseEventSink sink, @Context Sse sse) {
+        Long after = QueryParams.wholeNumber("Last-Event-ID", lastEventId != null ? lastEventId : lastEventIdQuery);
+        if (after != null && after < 0) {
+            throw new ConversationException(ConversationException.Reason.INVALID_REQUEST,
+                    "Last-Event-ID must not be negative");
+        }
+        SseEvents out = new SseEvents(sse, json);
+        events.follow(caller(), id, after, () -> !sink.isClosed(), event -> {
             if (sink.isClosed()) {
                 return false;
             }
-            sink.send(event(sse, event.name(), event.data()));
+            sink.send(event.isKeepalive() ? out.keepalive() : out.event(event.id(), event.name(), event.data()));
             return true;
         }, sink::close);
-    }
-
-    /**
-     * An SSE event whose data is the JSON of {@code data}. Serialised here: an event given a media type is
-     * written with an extra {@code content-type:} field, which is no part of the SSE format.
-     */
-    private OutboundSseEvent event(Sse sse, String name, Object data) {
-        try {
-            return sse.newEventBuilder().name(name).data(json.writeValueAsString(data)).build();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise the " + name + " event", e);
-        }
     }
 
     private Duration waitBound(Long waitSeconds) {

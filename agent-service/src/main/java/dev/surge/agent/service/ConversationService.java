@@ -20,6 +20,7 @@ import dev.surge.agent.Exchange;
 import dev.surge.agent.GenerationParams;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessagePage;
+import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
 import dev.surge.agent.Task;
 import dev.surge.agent.TaskStatus;
@@ -128,6 +129,14 @@ public class ConversationService {
      * LLM call, while the same key with other content reaches the validator, which refuses it (422).
      */
     public PendingReply submit(Owner owner, String taskId, String content, String idempotencyKey) {
+        return submit(owner, taskId, content, idempotencyKey, null);
+    }
+
+    /**
+     * Hands a message to the caller's conversation as {@link #submit(Owner, String, String, String)} does, its reply
+     * written on the task queue {@code streamTo} (this replica's, see {@code ReplyStreams}) when set.
+     */
+    public PendingReply submit(Owner owner, String taskId, String content, String idempotencyKey, String streamTo) {
         if (content == null || content.isBlank()) {
             throw new ConversationException(Reason.INVALID_REQUEST, "content must not be empty");
         }
@@ -140,8 +149,8 @@ public class ConversationService {
         String workflowId = access.require(owner, taskId);
         String key = idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString()
                 : idempotencyKey;
-        SendMessage message = new SendMessage(messageId(taskId, key, "user"), messageId(taskId, key, "reply"),
-                content, owner);
+        SendMessage message = new SendMessage(messageId(taskId, key, "user"), replyId(taskId, key), content, owner,
+                streamTo);
         String updateId = uuidOf(owner.key(), taskId, key, content);
         try {
             var handle = calls.call(() -> client.newUntypedWorkflowStub(workflowId).startUpdate(
@@ -266,6 +275,20 @@ public class ConversationService {
         calls.run(() -> client.newUntypedWorkflowStub(TaskAccess.workflowId(taskId)).cancel());
     }
 
+    /**
+     * Stops the reply being written in the caller's conversation (the oldest one still pending): it becomes
+     * INTERRUPTED with what was written of it, and the task stays open for the next message. Empty when no reply is
+     * pending; asking again before the conversation has acted on it interrupts the same reply.
+     */
+    public Optional<Message> interrupt(Owner owner, String taskId) {
+        requireRunning(owner, taskId);
+        Optional<Message> writing = view(owner, taskId).messages().stream()
+                .filter(m -> m.status() == MessageStatus.PENDING).findFirst();
+        writing.ifPresent(reply -> calls.run(() -> client.newUntypedWorkflowStub(TaskAccess.workflowId(taskId))
+                .signal("interrupt", reply.id())));
+        return writing;
+    }
+
     /** Ends the caller's conversation once the replies in flight are done; the task becomes COMPLETED. */
     public void end(Owner owner, String taskId) {
         requireRunning(owner, taskId);
@@ -300,6 +323,11 @@ public class ConversationService {
             throw TaskAccess.notFound(taskId);
         }
         return view;
+    }
+
+    /** An earlier run's view of a task already checked to be the caller's. */
+    ConversationView earlierRun(String taskId, String runId) {
+        return runView(taskId, runId);
     }
 
     private ConversationView runView(String taskId, String runId) {
@@ -353,7 +381,8 @@ public class ConversationService {
                 config.conversation().maxMessagesPerRun(),
                 config.messages().maxContentLength(),
                 config.conversation().idleTimeout().toMillis(),
-                config.llm().heartbeatTimeout().toMillis());
+                config.llm().heartbeatTimeout().toMillis(),
+                config.stream().replicaPickupTimeout().toMillis());
     }
 
     private static ConversationException rejection(String taskId, WorkflowUpdateException rejected) {
@@ -396,6 +425,11 @@ public class ConversationService {
 
     private static String messageId(String taskId, String key, String role) {
         return uuidOf(taskId, key, role);
+    }
+
+    /** The id of the reply to the message sent to {@code taskId} with the idempotency key {@code key}. */
+    public static String replyId(String taskId, String key) {
+        return messageId(taskId, key, "reply");
     }
 
     /** A name-based UUID of the parts, fixed length whatever their size (Temporal caps update ids at 1,000 bytes). */

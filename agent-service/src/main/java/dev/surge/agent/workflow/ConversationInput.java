@@ -23,15 +23,16 @@ import dev.surge.agent.Owner;
  *                        second LLM call even after continue-as-new
  * @param nextSeq         sequence number of the next message
  * @param owner           who the task belongs to; null for tasks started before owners existed, which nobody owns
+ * @param nextEventId     id of the next durable event ({@link EventMark}); 0 in runs started before events had ids
  */
 public record ConversationInput(String taskId, String agent, GenerationParams params, Instant createdAt,
         ConversationSettings settings, List<Message> context, List<String> priorRunIds,
-        List<Exchange> recentExchanges, long nextSeq, Owner owner) {
+        List<Exchange> recentExchanges, long nextSeq, Owner owner, long nextEventId) {
 
     /** The input of a new conversation. */
     public static ConversationInput start(String taskId, String agent, GenerationParams params, Instant createdAt,
             ConversationSettings settings, Owner owner) {
         return new ConversationInput(taskId, agent, params, createdAt, settings, List.of(), List.of(), List.of(), 1,
-                owner);
+                owner, 1);
     }
 }

@@ -14,7 +14,18 @@ package dev.surge.agent.workflow;
  * @param heartbeatTimeoutMillis heartbeat timeout of one LLM activity attempt: a worker that died mid-reply is
  *                              noticed after this long and the reply retried elsewhere; 0 (histories recorded
  *                              before it existed) sets none
+ * @param streamPickupMillis     how long a streamed reply's LLM activity may wait for the caller's replica to pick it
+ *                              up before the reply is written on the shared queue, unstreamed; 0 (tasks created
+ *                              before streaming) streams nothing
  */
 public record ConversationSettings(LlmRetrySettings retry, long activityTimeoutMillis, int contextMessages,
-        int maxMessagesPerRun, int maxContentLength, long idleTimeoutMillis, long heartbeatTimeoutMillis) {
+        int maxMessagesPerRun, int maxContentLength, long idleTimeoutMillis, long heartbeatTimeoutMillis,
+        long streamPickupMillis) {
+
+    /** Settings of a conversation whose replies are never streamed. */
+    public ConversationSettings(LlmRetrySettings retry, long activityTimeoutMillis, int contextMessages,
+            int maxMessagesPerRun, int maxContentLength, long idleTimeoutMillis, long heartbeatTimeoutMillis) {
+        this(retry, activityTimeoutMillis, contextMessages, maxMessagesPerRun, maxContentLength, idleTimeoutMillis,
+                heartbeatTimeoutMillis, 0);
+    }
 }

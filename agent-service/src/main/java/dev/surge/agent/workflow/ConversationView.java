@@ -17,7 +17,11 @@ import dev.surge.agent.Owner;
  * @param messages     the messages recorded by this run, in order
  * @param priorRunIds  earlier runs, oldest first, holding the earlier messages
  * @param owner        who the task belongs to, null for a task nobody owns
+ * @param events       the durable events of this run, in order
+ * @param firstEventId id of the first event of this run (events before it are in earlier runs); 0 when unknown
+ * @param nextEventId  id the next event will get: the id of the task's end, once it has ended
  */
 public record ConversationView(String taskId, String agent, Instant createdAt, boolean ended, long messageCount,
-        List<Message> messages, List<String> priorRunIds, Owner owner) {
+        List<Message> messages, List<String> priorRunIds, Owner owner, List<EventMark> events, long firstEventId,
+        long nextEventId) {
 }

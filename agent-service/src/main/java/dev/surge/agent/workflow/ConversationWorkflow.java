@@ -28,6 +28,14 @@ public interface ConversationWorkflow {
     @QueryMethod
     ConversationView history();
 
+    /**
+     * Stops the reply {@code replyId} (the one being written, or one still waiting for its turn): it becomes
+     * INTERRUPTED with what was written of it, and the conversation goes on. Nothing happens for a reply that is no
+     * longer pending.
+     */
+    @SignalMethod
+    void interrupt(String replyId);
+
     /** Ends the conversation once the replies in flight are done. */
     @SignalMethod
     void end();

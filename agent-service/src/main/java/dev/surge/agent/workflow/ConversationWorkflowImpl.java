@@ -3,20 +3,27 @@ package dev.surge.agent.workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.surge.agent.Exchange;
 import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
+import dev.surge.agent.TaskStatus;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ContinueAsNewOptions;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
@@ -34,17 +41,23 @@ import io.temporal.workflow.WorkflowInit;
  * stays small whatever the length of the conversation.
  * <p>
  * Owned conversations (started with an owner) also end after {@code idleTimeoutMillis} without a message, by a
- * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}. Both came after
- * conversations were already running, so they sit behind {@link #OWNER_MODEL}: a history recorded before replays
- * without them.
+ * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}; from version 2 of
+ * {@link #OWNER_MODEL} on they also report each arriving message and finished reply, and how they ended, so the
+ * directory alone answers a listing of the owner's tasks. These came after conversations were already running, so
+ * they sit behind {@link #OWNER_MODEL}: a history recorded before replays without them.
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     static final int RECENT_EXCHANGES = 100;
-    /** {@code Workflow.getVersion} change id of the idle timer and the report to the owner's directory. */
+    /**
+     * {@code Workflow.getVersion} change id of what owned conversations do for their owner: 1, the idle timer and the
+     * report of the end to the owner's directory; 2, also the report of progress and of how the task ended.
+     */
     static final String OWNER_MODEL = "owner-model";
+    static final int PROGRESS_REPORTS = 2;
 
     private final ConversationInput input;
+    private final ActivityOptions llmOptions;
     private final LlmActivities llm;
     private final List<Message> messages = new ArrayList<>();
     private final List<Message> context;
@@ -55,6 +68,17 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     private boolean ended;
     /** Counts messages arriving and replies finishing: the idle timer restarts whenever it moves. */
     private long activity;
+    /** Durable events of this run, numbered across runs, for clients that resume their event stream. */
+    private final List<EventMark> events = new ArrayList<>();
+    private final long firstEventId;
+    private long nextEventId;
+    /** Replies their owner stopped that have not ended yet. */
+    private final Set<String> interrupts = new HashSet<>();
+    /** The reply being written and the scope of its LLM call, which an interrupt cancels; null between replies. */
+    private String replyInFlight;
+    private CancellationScope callInFlight;
+    /** The {@link #OWNER_MODEL} version of this run, read once by {@link #run}; null before. */
+    private Integer ownerModel;
 
     @WorkflowInit
     public ConversationWorkflowImpl(ConversationInput input) {
@@ -65,16 +89,20 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         if (input.settings().heartbeatTimeoutMillis() > 0) {
             options.setHeartbeatTimeout(Duration.ofMillis(input.settings().heartbeatTimeoutMillis()));
         }
-        this.llm = Workflow.newActivityStub(LlmActivities.class, options.build());
+        this.llmOptions = options.build();
+        this.llm = Workflow.newActivityStub(LlmActivities.class, llmOptions);
         this.context = new ArrayList<>(input.context());
         input.recentExchanges().forEach(exchange -> recent.put(exchange.userMessage().id(), exchange));
         this.nextSeq = input.nextSeq();
+        this.firstEventId = Math.max(1, input.nextEventId());
+        this.nextEventId = firstEventId;
     }
 
     @Override
     public void run(ConversationInput input) {
-        boolean owned = input.owner() != null
-                && Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, 1) >= 1;
+        ownerModel = input.owner() == null ? Workflow.DEFAULT_VERSION
+                : Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, PROGRESS_REPORTS);
+        boolean owned = ownerModel >= 1;
         try {
             if (owned && input.settings().idleTimeoutMillis() > 0) {
                 awaitEndOrIdle(Duration.ofMillis(input.settings().idleTimeoutMillis()));
@@ -84,7 +112,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             Workflow.await(Workflow::isEveryHandlerFinished);
         } catch (CanceledFailure cancelled) {
             if (owned) {
-                Workflow.newDetachedCancellationScope(this::reportEnd).run();
+                Workflow.newDetachedCancellationScope(() -> reportEnd(TaskStatus.CANCELED)).run();
             }
             throw cancelled;
         }
@@ -94,7 +122,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
                     .setMemo(input.owner() == null ? null : Map.of(WorkflowIds.OWNER_MEMO, input.owner()))
                     .build(), nextRunInput());
         } else if (owned) {
-            reportEnd();
+            reportEnd(TaskStatus.COMPLETED);
         }
     }
 
@@ -109,14 +137,37 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         }
     }
 
-    /** Tells the owner's directory that this task no longer counts as open. */
-    private void reportEnd() {
+    /** Tells the owner's directory that this task no longer counts as open, and how it ended. */
+    private void reportEnd(TaskStatus status) {
+        OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
+                WorkflowIds.ofOwner(input.owner()));
         try {
-            Workflow.newExternalWorkflowStub(OwnerDirectory.class, WorkflowIds.ofOwner(input.owner()))
-                    .taskEnded(input.taskId());
+            if (ownerModel >= PROGRESS_REPORTS) {
+                directory.taskUpdated(new TaskActivity(input.taskId(), status, nextSeq - 1, now()));
+            } else {
+                directory.taskEnded(input.taskId());
+            }
         } catch (SignalExternalWorkflowException | ApplicationFailure gone) {
             // No directory (it was terminated): nothing counts this task any more.
         }
+    }
+
+    /**
+     * Tells the owner's directory the message count and the time of this change, without waiting: the signal goes
+     * out with the workflow task, and a directory that is gone changes nothing here.
+     */
+    private void reportProgress() {
+        if (ownerModel == null || ownerModel < PROGRESS_REPORTS) {
+            return;
+        }
+        OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
+                WorkflowIds.ofOwner(input.owner()));
+        Async.procedure(directory::taskUpdated, new TaskActivity(input.taskId(), TaskStatus.RUNNING, nextSeq - 1,
+                now()));
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
     }
 
     @Override
@@ -156,7 +207,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             return recent.get(request.messageId());
         }
         activity++;
-        Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+        Instant now = now();
         Message user = new Message(request.messageId(), nextSeq++, Message.USER, request.content(),
                 MessageStatus.COMPLETED, null, now, null);
         Message pending = new Message(request.replyId(), nextSeq++, Message.ASSISTANT, null,
@@ -164,18 +215,28 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         messages.add(user);
         int replyIndex = messages.size();
         messages.add(pending);
+        mark(EventMark.CREATED, user.id());
+        mark(EventMark.CREATED, pending.id());
+        reportProgress();
 
         long ticket = nextTicket++;
         Workflow.await(() -> serving == ticket);
         Message reply;
         try {
-            reply = ask(user, pending);
+            reply = ask(user, pending, request.streamTo());
         } finally {
             serving++;
             activity++;
         }
         messages.set(replyIndex, reply);
-        if (reply.status() == MessageStatus.COMPLETED) {
+        mark(switch (reply.status()) {
+            case COMPLETED -> EventMark.COMPLETED;
+            case INTERRUPTED -> EventMark.INTERRUPTED;
+            default -> EventMark.FAILED;
+        }, reply.id());
+        reportProgress();
+        if (reply.status() == MessageStatus.COMPLETED
+                || reply.status() == MessageStatus.INTERRUPTED && reply.content() != null) {
             remember(user);
             remember(reply);
         }
@@ -190,7 +251,25 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     @Override
     public ConversationView history() {
         return new ConversationView(input.taskId(), input.agent(), input.createdAt(), ended, nextSeq - 1,
-                List.copyOf(messages), input.priorRunIds(), input.owner());
+                List.copyOf(messages), input.priorRunIds(), input.owner(), List.copyOf(events), firstEventId,
+                nextEventId);
+    }
+
+    @Override
+    public void interrupt(String replyId) {
+        boolean pending = messages.stream()
+                .anyMatch(m -> m.id().equals(replyId) && m.status() == MessageStatus.PENDING);
+        if (!pending) {
+            return;
+        }
+        interrupts.add(replyId);
+        if (replyId.equals(replyInFlight)) {
+            callInFlight.cancel("interrupted by its owner");
+        }
+    }
+
+    private void mark(String type, String messageId) {
+        events.add(new EventMark(nextEventId++, type, messageId));
     }
 
     /** The user message with this id, handled or in flight, or null. */
@@ -207,16 +286,74 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         ended = true;
     }
 
-    private Message ask(Message user, Message pending) {
+    /**
+     * The reply to {@code user}. Streamed ({@code streamTo} set), the LLM activity runs on the task queue of the replica
+     * holding the caller's connection; if that replica does not pick it up in time (it is gone), on the shared queue,
+     * unstreamed. Either way the reply is recorded once, here.
+     */
+    private Message ask(Message user, Message pending, String streamTo) {
+        if (interrupts.remove(pending.id())) {
+            return pending.interrupted(null);
+        }
         List<ChatTurn> turns = new ArrayList<>();
         context.forEach(m -> turns.add(new ChatTurn(m.role(), m.content())));
         turns.add(new ChatTurn(Message.USER, user.content()));
+        CompletionRequest request = new CompletionRequest(input.agent(), input.params(), turns,
+                user.createdAt().toEpochMilli(), pending.id());
+        boolean streamed = streamTo != null && input.settings().streamPickupMillis() > 0;
+        String[] text = new String[1];
+        callInFlight = Workflow.newCancellationScope(() -> {
+            if (streamed) {
+                try {
+                    text[0] = streamingLlm(streamTo).complete(request);
+                    return;
+                } catch (ActivityFailure failure) {
+                    if (!(failure.getCause() instanceof TimeoutFailure timeout)
+                            || timeout.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+                        throw failure;
+                    }
+                }
+            }
+            text[0] = llm.complete(request.whole());
+        });
+        replyInFlight = pending.id();
         try {
-            return pending.completed(llm.complete(new CompletionRequest(input.agent(), input.params(), turns,
-                    user.createdAt().toEpochMilli())));
+            callInFlight.run();
+            return pending.completed(text[0]);
         } catch (ActivityFailure failure) {
+            if (interrupts.remove(pending.id())) {
+                return pending.interrupted(partialText(failure.getCause()));
+            }
             return pending.failed(reasonOf(failure));
+        } catch (CanceledFailure cancelled) {
+            if (interrupts.remove(pending.id())) {
+                return pending.interrupted(partialText(cancelled));
+            }
+            throw cancelled;
+        } finally {
+            replyInFlight = null;
+            callInFlight = null;
         }
+    }
+
+    /**
+     * The LLM activities on a replica's own task queue. An interrupt waits for the activity to confirm its
+     * cancellation, which carries the text written so far.
+     */
+    private LlmActivities streamingLlm(String taskQueue) {
+        return Workflow.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder(llmOptions)
+                .setTaskQueue(taskQueue)
+                .setScheduleToStartTimeout(Duration.ofMillis(input.settings().streamPickupMillis()))
+                .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+                .build());
+    }
+
+    /** What an interrupted call had written, when its activity reported it with its cancellation; else null. */
+    private static String partialText(Throwable cancellation) {
+        if (cancellation instanceof CanceledFailure cancelled && cancelled.getDetails().getSize() > 0) {
+            return cancelled.getDetails().get(0, LlmCallProgress.class).partialText();
+        }
+        return null;
     }
 
     private void remember(Message message) {
@@ -235,7 +372,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         List<String> runs = new ArrayList<>(input.priorRunIds());
         runs.add(Workflow.getInfo().getRunId());
         return new ConversationInput(input.taskId(), input.agent(), input.params(), input.createdAt(),
-                input.settings(), List.copyOf(context), runs, List.copyOf(recent.values()), nextSeq, input.owner());
+                input.settings(), List.copyOf(context), runs, List.copyOf(recent.values()), nextSeq, input.owner(),
+                nextEventId);
     }
 
     private static MessageFailure reasonOf(ActivityFailure failure) {

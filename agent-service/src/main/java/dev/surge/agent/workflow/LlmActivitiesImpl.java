@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.surge.agent.GenerationParams;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.client.ChatCompletionRequest;
@@ -19,7 +21,8 @@ import io.temporal.failure.ApplicationFailure;
  * Thin adapter from the workflow to {@link LlmGatewayClient}: builds the request from the agent's
  * configuration and hands it to {@link LlmCallQueue}, which completes the activity when the gateway has
  * answered. The activity method returns at once: a waiting or running call holds a slot of the worker, never a
- * thread. Client errors are non-retryable; capacity failures are retryable by {@link LlmRetryPolicies} (see
+ * thread. A reply whose caller waits on this replica for its text ({@link ReplyStreams}) is asked for as a stream
+ * and handed to the caller as it is written ({@link StreamedReply}). Client errors are non-retryable; capacity failures are retryable by {@link LlmRetryPolicies} (see
  * {@link LlmFailures}) within the message's upstream call budget, which the heartbeat details carry from one
  * attempt to the next.
  */
@@ -29,11 +32,16 @@ public class LlmActivitiesImpl implements LlmActivities {
     private final LlmGatewayClient gateway;
     private final LlmCallQueue queue;
     private final SurgeConfig config;
+    private final ReplyStreams streams;
+    private final ObjectMapper json;
 
-    public LlmActivitiesImpl(LlmGatewayClient gateway, LlmCallQueue queue, SurgeConfig config) {
+    public LlmActivitiesImpl(LlmGatewayClient gateway, LlmCallQueue queue, SurgeConfig config, ReplyStreams streams,
+            ObjectMapper json) {
         this.gateway = gateway;
         this.queue = queue;
         this.config = config;
+        this.streams = streams;
+        this.json = json;
     }
 
     @Override
@@ -52,8 +60,15 @@ public class LlmActivitiesImpl implements LlmActivities {
                     new LlmFailureDetails(0, 0));
         }
         ChatCompletionRequest chat = toChatRequest(agent, request, budget.numRetries());
-        queue.submit(new PendingLlmCall(context.useLocalManualCompletion(), gateway.complete(chat),
-                request.acceptedAtMillis(), queue.nextArrival(), budget));
+        ReplyStreams.Listener listener = streams.listener(request.replyId()).orElse(null);
+        if (listener == null) {
+            queue.submit(new PendingLlmCall(context.useLocalManualCompletion(), gateway.complete(chat),
+                    request.acceptedAtMillis(), queue.nextArrival(), budget));
+        } else {
+            StreamedReply reply = new StreamedReply(listener, json, context.getInfo().getAttempt() > 1);
+            queue.submit(new PendingLlmCall(context.useLocalManualCompletion(), reply.collect(gateway.stream(chat)),
+                    request.acceptedAtMillis(), queue.nextArrival(), budget, reply::text));
+        }
         return null;
     }
 
@@ -68,6 +83,6 @@ public class LlmActivitiesImpl implements LlmActivities {
                         : agent.maxTokens().isPresent() ? Integer.valueOf(agent.maxTokens().getAsInt()) : null,
                 params.topP() != null ? params.topP() : agent.topP().orElse(null),
                 Math.max(1, config.llm().gatewayDeadline().toSeconds()),
-                numRetries);
+                numRetries, null);
     }
 }

@@ -5,9 +5,11 @@ package dev.surge.agent.workflow;
  * details to the next attempt, so the upstream call budget holds across attempts and workers.
  *
  * @param upstreamCalls upstream calls made for the message by earlier attempts (as the gateway counted them)
+ * @param partialText   the text a streamed reply had written when it was interrupted (the details of its
+ *                      cancellation); null otherwise
  */
-public record LlmCallProgress(int upstreamCalls) {
+public record LlmCallProgress(int upstreamCalls, String partialText) {
 
     /** Nothing spent yet. */
-    public static final LlmCallProgress NONE = new LlmCallProgress(0);
+    public static final LlmCallProgress NONE = new LlmCallProgress(0, null);
 }

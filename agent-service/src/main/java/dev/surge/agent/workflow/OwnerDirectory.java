@@ -34,6 +34,10 @@ public interface OwnerDirectory {
     @SignalMethod
     void taskEnded(String taskId);
 
+    /** Records a conversation's progress (message count, last activity) or its end, with how it ended. */
+    @SignalMethod
+    void taskUpdated(TaskActivity activity);
+
     /** The owner's tasks, newest first: all open ones and the most recently ended ones. */
     @QueryMethod
     List<OwnedTask> tasks();

@@ -40,7 +40,7 @@ public class OwnerDirectoryImpl implements OwnerDirectory {
     @Override
     public void openTask(OpenTask task) {
         if (indexOf(task.taskId()) < 0) {
-            tasks.add(0, new OwnedTask(task.taskId(), task.agent(), task.createdAt(), true));
+            tasks.add(0, OwnedTask.opened(task.taskId(), task.agent(), task.createdAt()));
         }
     }
 
@@ -50,6 +50,23 @@ public class OwnerDirectoryImpl implements OwnerDirectory {
         if (index >= 0) {
             tasks.set(index, tasks.get(index).closed());
         }
+        forgetOldEnded();
+    }
+
+    @Override
+    public void taskUpdated(TaskActivity activity) {
+        int index = indexOf(activity.taskId());
+        if (index < 0) {
+            return;
+        }
+        OwnedTask updated = tasks.get(index).updated(activity);
+        tasks.set(index, updated);
+        if (!updated.open()) {
+            forgetOldEnded();
+        }
+    }
+
+    private void forgetOldEnded() {
         int ended = 0;
         for (int i = 0; i < tasks.size(); i++) {
             if (!tasks.get(i).open() && ++ended > RETAINED_ENDED) {

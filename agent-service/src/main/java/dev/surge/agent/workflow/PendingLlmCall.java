@@ -3,6 +3,7 @@ package dev.surge.agent.workflow;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,7 @@ final class PendingLlmCall {
     };
     private volatile Cancellable running;
     private volatile LlmCallProgress progress;
+    private final Supplier<String> partialText;
 
     /**
      * @param completion       completes this activity attempt
@@ -50,12 +52,22 @@ final class PendingLlmCall {
      */
     PendingLlmCall(ManualActivityCompletionClient completion, Uni<ChatCompletionResponse> call,
             long acceptedAtMillis, long arrival, LlmCallBudget budget) {
+        this(completion, call, acceptedAtMillis, arrival, budget, () -> null);
+    }
+
+    /**
+     * A call whose text so far {@code partialText} tells (a streamed reply): an interrupted call reports it with its
+     * cancellation, so the interrupted reply keeps what was shown.
+     */
+    PendingLlmCall(ManualActivityCompletionClient completion, Uni<ChatCompletionResponse> call,
+            long acceptedAtMillis, long arrival, LlmCallBudget budget, Supplier<String> partialText) {
+        this.partialText = partialText;
         this.completion = completion;
         this.call = call;
         this.acceptedAtMillis = acceptedAtMillis;
         this.arrival = arrival;
         this.budget = budget;
-        this.progress = new LlmCallProgress(budget.spent());
+        this.progress = new LlmCallProgress(budget.spent(), null);
     }
 
     long acceptedAtMillis() {
@@ -102,7 +114,15 @@ final class PendingLlmCall {
             return false;
         }
         try {
-            completion.recordHeartbeat(progress);
+            try {
+                completion.recordHeartbeat(progress);
+            } catch (ActivityCompletionException wrapped) {
+                // The SDK's manual completion client wraps the cancellation it reads from the heartbeat's answer.
+                if (wrapped.getCause() instanceof ActivityCanceledException cancelled) {
+                    throw cancelled;
+                }
+                throw wrapped;
+            }
             return true;
         } catch (ActivityCanceledException cancelled) {
             if (finish()) {
@@ -160,7 +180,7 @@ final class PendingLlmCall {
         ApplicationFailure reason = LlmFailures.toFailure(failure, spent >= budget.total());
         if (!reason.isNonRetryable()) {
             // The next attempt reads this heartbeat's details to know what is left of the budget.
-            progress = new LlmCallProgress(spent);
+            progress = new LlmCallProgress(spent, null);
             try {
                 completion.recordHeartbeat(progress);
             } catch (ActivityCompletionException | StatusRuntimeException e) {
@@ -180,7 +200,7 @@ final class PendingLlmCall {
 
     private void reportCancellation() {
         try {
-            completion.reportCancellation(progress);
+            completion.reportCancellation(new LlmCallProgress(progress.upstreamCalls(), partialText.get()));
         } catch (ActivityCompletionException | StatusRuntimeException e) {
             LOG.debugf("could not confirm the cancellation of an LLM activity: %s", e.getMessage());
         }

@@ -6,6 +6,7 @@ import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
+import dev.surge.agent.TaskStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -20,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ConversationInput.class,
         ConversationSettings.class,
         ConversationView.class,
+        EventMark.class,
         Exchange.class,
         GenerationParams.class,
         LlmCallProgress.class,
@@ -33,6 +35,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Owner.class,
         OwnerDirectoryInput.class,
         SendMessage.class,
+        TaskActivity.class,
+        TaskStatus.class,
 })
 final class TemporalPayloads {
 

@@ -226,7 +226,9 @@ class TaskResourceTest {
 
     @Test
     void streamsTheReplyAsServerSentEvents() {
-        replyTo("marker-sse", "streamed");
+        gateway.stubFor(post(COMPLETIONS).withRequestBody(containing("marker-sse"))
+                .withRequestBody(matchingJsonPath("$.stream", WireMock.equalTo("true")))
+                .willReturn(Completions.streamed("stre", "amed")));
         String task = createTask();
 
         String events = given().contentType(ContentType.JSON).accept("text/event-stream")
@@ -235,9 +237,10 @@ class TaskResourceTest {
                 .then().statusCode(200)
                 .extract().asString();
 
-        assertTrue(events.indexOf("event:accepted") >= 0, events);
-        assertTrue(events.indexOf("event:completed") > events.indexOf("event:accepted"), events);
-        assertTrue(events.contains("streamed"), events);
+        assertTrue(events.indexOf("event:message.created") >= 0, events);
+        assertTrue(events.indexOf("event:delta") > events.indexOf("event:message.created"), events);
+        assertTrue(events.indexOf("event:message.completed") > events.lastIndexOf("event:delta"), events);
+        assertTrue(events.contains("\"content\":\"streamed\""), events);
         // Each event is event: and data: lines only, its data one JSON document.
         assertTrue(events.lines().allMatch(line -> line.isEmpty() || line.startsWith("event:")
                 || line.startsWith("data:{")), events);
