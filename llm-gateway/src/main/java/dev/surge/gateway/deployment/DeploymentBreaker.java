@@ -60,13 +60,17 @@ public final class DeploymentBreaker {
                 .failOn(CapacityFailure.class)
                 .onStateChange(this::changed)
                 .done()
+                // On a Vert.x event loop the guard would otherwise hand every attempt to a new task of that loop
+                // (a queue round trip and a context capture per call) to run what is already non-blocking; an
+                // offload to a direct executor runs it in place instead.
+                .withThreadOffload(true)
+                .withThreadOffloadExecutor(Runnable::run)
                 .build();
     }
 
     /**
      * Lets an attempt through, handing {@code admitted} a permit that must be completed exactly once, or calls
-     * {@code refused} while the breaker is open or its probe is out. Either runs on the caller's Vert.x context,
-     * possibly after this method returned (the guard may dispatch it there).
+     * {@code refused} while the breaker is open or its probe is out. Either runs on the caller's thread.
      */
     public void enter(Consumer<Permit> admitted, Runnable refused) {
         // Open with its delay over is half-open as soon as the guard is next called: this attempt is the probe.
