@@ -150,24 +150,31 @@ final class SurgeProcesses implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** llm-simulator with {@code config} ({@code surge.simulator.*} settings). */
-    Service startSimulator(Map<String, String> config, List<String> javaOptions)
+    /** An llm-simulator called {@code name} with {@code config} ({@code surge.simulator.*} settings). */
+    Service startSimulator(String name, Map<String, String> config, List<String> javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>(config);
         all.put("quarkus.http.port", Integer.toString(port));
-        return startQuarkus("llm-simulator", "llm-simulator", javaOptions, all, port, port);
+        return startQuarkus(name, "llm-simulator", javaOptions, all, port, port);
     }
 
-    /** An llm-gateway called {@code name} in front of {@code simulator}, with {@code config} on top of the launcher's. */
-    Service startGateway(String name, URI simulator, Map<String, String> config, List<String> javaOptions)
+    /** An llm-gateway called {@code name} in front of {@code simulator}, with {@code config} on top. */
+    Service startGateway(String name, Service simulator, Map<String, String> config, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        Map<String, String> all = new LinkedHashMap<>(config);
+        all.put("surge.gateway.upstream.url", simulator.url().resolve("/v1").toString());
+        return startGateway(name, all, javaOptions);
+    }
+
+    /** An llm-gateway called {@code name} whose {@code config} names its upstreams (deployments). */
+    Service startGateway(String name, Map<String, String> config, List<String> javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
         int management = freePort();
         Map<String, String> all = new LinkedHashMap<>(config);
         all.put("quarkus.http.port", Integer.toString(port));
         all.put("quarkus.management.port", Integer.toString(management));
-        all.put("surge.gateway.upstream.url", simulator.resolve("/v1").toString());
         all.put("surge.gateway.api-keys", gatewayKey);
         return startQuarkus(name, "llm-gateway", javaOptions, all, port, management);
     }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What the provider saw, from llm-simulator's {@code /sim/stats}: sampled every second during a run
- * for the timeline, and read once at the end for the totals.
+ * What the provider saw, from llm-simulator's {@code /sim/stats}, summed over its deployments: sampled
+ * every second during a run for the timeline, and read once at the end for the totals.
  */
 final class UpstreamStats implements AutoCloseable {
 
@@ -20,7 +20,7 @@ final class UpstreamStats implements AutoCloseable {
     record Sample(long epochMillis, long requests, long rateLimited) {
     }
 
-    private final SimulatorControl simulator;
+    private final List<SimulatorControl> simulators;
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "upstream-stats");
@@ -28,8 +28,8 @@ final class UpstreamStats implements AutoCloseable {
         return thread;
     });
 
-    UpstreamStats(String simulatorUrl) {
-        this.simulator = new SimulatorControl(URI.create(simulatorUrl));
+    UpstreamStats(List<String> simulatorUrls) {
+        this.simulators = simulatorUrls.stream().map(url -> new SimulatorControl(URI.create(url))).toList();
     }
 
     void startSampling() {
@@ -49,8 +49,14 @@ final class UpstreamStats implements AutoCloseable {
     }
 
     Sample read() throws IOException, InterruptedException {
-        JsonNode stats = simulator.stats();
-        return new Sample(System.currentTimeMillis(), stats.path("requests").asLong(), stats.path("rate_limited").asLong());
+        long requests = 0;
+        long rateLimited = 0;
+        for (SimulatorControl simulator : simulators) {
+            JsonNode stats = simulator.stats();
+            requests += stats.path("requests").asLong();
+            rateLimited += stats.path("rate_limited").asLong();
+        }
+        return new Sample(System.currentTimeMillis(), requests, rateLimited);
     }
 
     @Override
