@@ -100,7 +100,7 @@ public final class Bench {
             if (options.jfr()) {
                 gatewayJava.addAll(BenchJfr.recordingOptions(recording));
             }
-            URI proxy = processes.startGateway(simulator, gatewayJava);
+            URI proxy = processes.startGateway(gatewayJava);
             bench.jitWarmUp(simulator, proxy);
             if (options.parts().contains(BenchOptions.Part.GATEWAY)) {
                 gatewayPart = bench.gatewayOverhead(simulator, proxy);

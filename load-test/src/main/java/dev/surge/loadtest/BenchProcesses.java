@@ -20,6 +20,7 @@ final class BenchProcesses implements AutoCloseable {
     static final String UPSTREAM_KEY = "sk-surge-bench-upstream";
 
     private final SurgeProcesses processes;
+    private SurgeProcesses.Service simulator;
 
     BenchProcesses(Path root, Path logs) {
         this.processes = new SurgeProcesses(root, logs, GATEWAY_KEY);
@@ -33,11 +34,12 @@ final class BenchProcesses implements AutoCloseable {
         config.put("surge.simulator.latency.first-token", "0");
         config.put("surge.simulator.latency.per-token", "0");
         config.put("surge.simulator.latency.jitter", "0");
-        return processes.startSimulator(config, List.of()).url();
+        simulator = processes.startSimulator("llm-simulator", config, List.of());
+        return simulator.url();
     }
 
-    /** llm-gateway in front of {@code simulator}, with {@code javaOptions} before the application's own. */
-    URI startGateway(URI simulator, List<String> javaOptions) throws IOException, InterruptedException {
+    /** llm-gateway in front of the simulator, with {@code javaOptions} before the application's own. */
+    URI startGateway(List<String> javaOptions) throws IOException, InterruptedException {
         Map<String, String> config = new LinkedHashMap<>();
         // On loopback, whatever host the JVM options (those of its manifest) name.
         config.put("quarkus.http.host", "127.0.0.1");

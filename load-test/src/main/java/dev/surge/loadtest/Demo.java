@@ -255,9 +255,9 @@ public final class Demo {
     private static ObjectNode runProfile(Options options, Profile profile) throws IOException, InterruptedException {
         Path logs = options.out().resolve("logs").resolve(profile.label());
         Console.info("== %s: starting a fresh stack", profile.label());
-        try (Stack stack = new Stack(options.root(), logs)) {
+        try (Stack stack = new Stack(options.simulator().deployments())) {
             RUNNING_STACK.set(stack);
-            stack.start(profile, options.simulator(), logs);
+            stack.start(options.root(), profile, options.simulator(), logs);
             try (UpstreamStats upstream = new UpstreamStats(stack.simulatorUrls())) {
                 Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");
                 Files.deleteIfExists(outcomes);

@@ -40,7 +40,7 @@ final class LoopbackStack implements AutoCloseable {
         SurgeProcesses processes = new SurgeProcesses(root, logs, "sk-surge-chaos");
         try {
             String temporal = processes.startTemporal();
-            SurgeProcesses.Service simulator = processes.startSimulator(Map.of("surge.simulator.rpm", "0",
+            SurgeProcesses.Service simulator = processes.startSimulator("llm-simulator", Map.of("surge.simulator.rpm", "0",
                     "surge.simulator.tpm", "0",
                     "surge.simulator.latency.first-token", providerLatency.toMillis() + "ms",
                     "surge.simulator.latency.per-token", "0",
@@ -53,7 +53,7 @@ final class LoopbackStack implements AutoCloseable {
     }
 
     SurgeProcesses.Service gateway(String name) throws IOException, InterruptedException {
-        return processes.startGateway(name, simulator.url(), Map.of(), List.of());
+        return processes.startGateway(name, simulator, Map.of(), List.of());
     }
 
     /** An agent-service on this stack's Temporal calling {@code gateways}, with {@code config} on top. */

@@ -37,9 +37,6 @@ final class SurgeProcesses implements AutoCloseable {
     static final Map<String, String> NO_STICKY_EXECUTION =
             Map.of("quarkus.temporal.worker.sticky-queue-schedule-to-start-timeout", "0s");
 
-    /** The model agent-service's default agent asks for, and the gateway routes to the simulators. */
-    static final String MODEL = "gpt-4o-mini";
-    private static final String UPSTREAM_PREFIX = "surge.gateway.upstream.";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -153,13 +150,7 @@ final class SurgeProcesses implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** llm-simulator with {@code config} ({@code surge.simulator.*} settings). */
-    Service startSimulator(Map<String, String> config, List<String> javaOptions)
-            throws IOException, InterruptedException {
-        return startSimulator("llm-simulator", config, javaOptions);
-    }
-
-    /** An llm-simulator called {@code name} with {@code config}, beside others of other names. */
+    /** An llm-simulator called {@code name} with {@code config} ({@code surge.simulator.*} settings). */
     Service startSimulator(String name, Map<String, String> config, List<String> javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
@@ -168,54 +159,24 @@ final class SurgeProcesses implements AutoCloseable {
         return startQuarkus(name, "llm-simulator", javaOptions, all, port, port);
     }
 
-    /** An llm-gateway called {@code name} in front of {@code simulator}, with {@code config} on top of the launcher's. */
-    Service startGateway(String name, URI simulator, Map<String, String> config, List<String> javaOptions)
+    /** An llm-gateway called {@code name} in front of {@code simulator}, with {@code config} on top. */
+    Service startGateway(String name, Service simulator, Map<String, String> config, List<String> javaOptions)
             throws IOException, InterruptedException {
-        return startGateway(name, List.of(simulator), config, javaOptions);
+        Map<String, String> all = new LinkedHashMap<>(config);
+        all.put("surge.gateway.upstream.url", simulator.url().resolve("/v1").toString());
+        return startGateway(name, all, javaOptions);
     }
 
-    /**
-     * An llm-gateway called {@code name} in front of {@code simulators}: the single-upstream settings for one; for
-     * several, one deployment each ({@code provider-1}, ...) serving {@link #MODEL}, with {@code config}'s
-     * {@code surge.gateway.upstream.*} overrides applied to every one of them.
-     */
-    Service startGateway(String name, List<URI> simulators, Map<String, String> config, List<String> javaOptions)
+    /** An llm-gateway called {@code name} whose {@code config} names its upstreams (deployments). */
+    Service startGateway(String name, Map<String, String> config, List<String> javaOptions)
             throws IOException, InterruptedException {
         int port = freePort();
         int management = freePort();
-        Map<String, String> all = deployments(simulators, config);
+        Map<String, String> all = new LinkedHashMap<>(config);
         all.put("quarkus.http.port", Integer.toString(port));
         all.put("quarkus.management.port", Integer.toString(management));
         all.put("surge.gateway.api-keys", gatewayKey);
         return startQuarkus(name, "llm-gateway", javaOptions, all, port, management);
-    }
-
-    private static Map<String, String> deployments(List<URI> simulators, Map<String, String> overrides) {
-        Map<String, String> config = new LinkedHashMap<>();
-        if (simulators.size() == 1) {
-            config.putAll(overrides);
-            config.put(UPSTREAM_PREFIX + "url", simulators.get(0).resolve("/v1").toString());
-            return config;
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < simulators.size(); i++) {
-            String deployment = "provider-" + (i + 1);
-            String prefix = "surge.gateway.deployments." + deployment + ".";
-            names.add(deployment);
-            config.put(prefix + "url", simulators.get(i).resolve("/v1").toString());
-            overrides.forEach((key, value) -> {
-                if (key.startsWith(UPSTREAM_PREFIX)) {
-                    config.put(prefix + key.substring(UPSTREAM_PREFIX.length()), value);
-                }
-            });
-        }
-        overrides.forEach((key, value) -> {
-            if (!key.startsWith(UPSTREAM_PREFIX)) {
-                config.put(key, value);
-            }
-        });
-        config.put("surge.gateway.models." + MODEL + ".deployments", String.join(",", names));
-        return config;
     }
 
     /**
@@ -233,7 +194,6 @@ final class SurgeProcesses implements AutoCloseable {
         all.put("quarkus.http.port", Integer.toString(port));
         all.put("quarkus.management.port", Integer.toString(management));
         all.put("quarkus.temporal.connection.target", temporal);
-        all.put("surge.agents.default.model", MODEL);
         all.putAll(gatewayClientConfig(gateways));
         all.put("surge.llm.gateway-api-key", gatewayKey);
         all.put("mp.jwt.verify.publickey.location", signingKey.toUri().toString());

@@ -45,7 +45,9 @@ class WorkerKilledMidReplyTest {
             Frontend.Answer read = user.get(second.url(), "/tasks/" + task + "/messages");
             double readSeconds = (System.nanoTime() - readStarted) / 1e9;
             assertEquals(200, read.status(), read.body().toString());
-            assertTrue(readSeconds < 5, "a read of the dead worker's conversation took " + readSeconds + " s");
+            // Before the fix the read waited for the dead worker until the call timeout (10 s), then answered 503; a
+            // fresh JVM's first read on a loaded machine takes a few seconds.
+            assertTrue(readSeconds < 8, "a read of the dead worker's conversation took " + readSeconds + " s");
 
             Frontend.Delivery delivery = user.deliver(second::url, task, "hello", "key-1", Duration.ofSeconds(10),
                     killed + Duration.ofSeconds(30).toNanos());
