@@ -129,6 +129,14 @@ public interface GatewayConfig {
         @WithDefault("1s")
         Duration burst();
 
+        /**
+         * The share of a known rate left unused when pacing, so that timer and network jitter do not land attempts
+         * just before the deployment's own limit has refilled (each such attempt is a 429 that also counts against
+         * the limit). From 0 to below 1.
+         */
+        @WithDefault("0.05")
+        double headroom();
+
         /** Requests per minute to pace to before (or below) what the deployment announces. */
         OptionalLong rpm();
 

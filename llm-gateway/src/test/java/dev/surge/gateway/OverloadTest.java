@@ -28,6 +28,11 @@ class OverloadTest extends UpstreamStubbedTest {
 
     @Test
     void shedsCallsBeyondTheInFlightBoundAtOnce() throws Exception {
+        // One answer first, so that the pacer's slow start (one attempt until the upstream has answered) is over.
+        upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Fixtures.COMPLETION)));
+        assertThat(send(Fixtures.CHAT_REQUEST).get().statusCode(), equalTo(200));
+        upstream.resetRequests();
         upstream.stubFor(post(PATH).willReturn(aResponse().withStatus(200).withFixedDelay(2000)
                 .withHeader("Content-Type", "application/json").withBody(Fixtures.COMPLETION)));
 

@@ -48,16 +48,20 @@ public final class Demo {
 
         static final String USAGE = """
                 usage: ./demo [--users N] [--messages M] [--profiles baseline,resilient] [--full]
-                              [--think-time-ms T] [--patience-s S] [--rpm R] [--tpm T] [--out DIR]
+                              [--think-time-ms T] [--patience-s S] [--rpm R] [--tpm T] [--providers N]
+                              [--out DIR]
                   --users N        concurrent users, each with one conversation (default 500)
                   --messages M     messages each user sends, one after another (default 4)
                   --full           the seed's scale: 500 users x 40 messages
                   --profiles P,..  baseline (the system before the fix) and/or resilient (Surge's defaults)
                   --think-time-ms  pause between a reply and the user's next message (default 1000)
                   --patience-s S   how long a user waits for one reply; a later one counts failed (default 120)
-                  --rpm R          the simulated provider's requests a minute per key (default: a third of the
-                                   load that can reach it, at most 600: the provider stays the bottleneck)
-                  --tpm T          the simulated provider's tokens a minute per key (default 2000000)
+                  --rpm R          each simulated deployment's requests a minute per key (default: a third of
+                                   the load that can reach it, at most 600 in all: the provider stays the
+                                   bottleneck)
+                  --tpm T          each simulated deployment's tokens a minute per key (default 2000000)
+                  --providers N    deployments of the model, one simulator each, which the gateway routes
+                                   across (default 1)
                   --out DIR        report folder (default load-test/target/surge-report)
                 Exits 3 when the provider refused none of the baseline's requests: the run proved nothing.
                 """;
@@ -71,6 +75,7 @@ public final class Demo {
             Duration patience = ScenarioSettings.DEFAULT_PATIENCE;
             Integer rpm = null;
             int tpm = SimulatorSettings.DEFAULT_TPM;
+            int providers = 1;
             Path out = root.resolve("load-test/target/surge-report");
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -86,11 +91,14 @@ public final class Demo {
                     case "--patience-s" -> patience = Duration.ofSeconds(positive(arg, value(args, ++i, arg)));
                     case "--rpm" -> rpm = positive(arg, value(args, ++i, arg));
                     case "--tpm" -> tpm = positive(arg, value(args, ++i, arg));
+                    case "--providers" -> providers = positive(arg, value(args, ++i, arg));
                     case "--out" -> out = Path.of(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "\n" + USAGE);
                 }
             }
-            SimulatorSettings simulator = new SimulatorSettings(rpm != null ? rpm : Load.sizedRpm(users, thinkTime), tpm);
+            // A sized limit is the provider's in all, shared by its deployments.
+            int perDeployment = rpm != null ? rpm : Math.max(1, Load.sizedRpm(users, thinkTime) / providers);
+            SimulatorSettings simulator = new SimulatorSettings(perDeployment, tpm, providers);
             return new Options(root, users, messages, profiles, thinkTime, patience, simulator, out);
         }
 
@@ -166,9 +174,9 @@ public final class Demo {
         Load load = options.load();
         Console.info("scenario: %d users x %d messages, think time %d ms, patience %d s per reply",
                 options.users(), options.messages(), options.thinkTime().toMillis(), options.patience().toSeconds());
-        Console.info("provider: %d RPM (%.1f requests/s, enforced per %d ms), %d TPM, about %d ms a reply",
-                provider.rpm(), load.limitPerSecond(), SimulatorSettings.BURST.toMillis(), provider.tpm(),
-                SimulatorSettings.EXPECTED_LATENCY.toMillis());
+        Console.info("provider: %d deployment(s) of %d RPM (%.1f requests/s in all, enforced per %d ms), %d TPM, "
+                + "about %d ms a reply", provider.deployments(), provider.rpm(), load.limitPerSecond(),
+                SimulatorSettings.BURST.toMillis(), provider.tpm(), SimulatorSettings.EXPECTED_LATENCY.toMillis());
         Console.info("offered load: %.1f messages/s = %d users / (%.1f s think time + %.1f s provider latency), "
                 + "%.1fx the provider's limit; fair-share wait %.1f s", load.offeredPerSecond(), options.users(),
                 options.thinkTime().toMillis() / 1000.0, SimulatorSettings.EXPECTED_LATENCY.toMillis() / 1000.0,
@@ -196,7 +204,8 @@ public final class Demo {
     private static ObjectNode runProfile(Options options, Profile profile) throws IOException, InterruptedException {
         Path logs = options.out().resolve("logs").resolve(profile.label());
         Console.info("== %s: starting a fresh stack", profile.label());
-        try (Stack stack = new Stack(); UpstreamStats upstream = new UpstreamStats(stack.simulatorUrl())) {
+        try (Stack stack = new Stack(options.simulator().deployments());
+                UpstreamStats upstream = new UpstreamStats(stack.simulatorUrls())) {
             RUNNING_STACK.set(stack);
             stack.start(options.root(), profile, options.simulator(), logs);
             Path outcomes = options.out().resolve("outcomes-" + profile.label() + ".json");

@@ -100,6 +100,7 @@ final class Report {
         scenario.put("messages_per_user", options.messages());
         scenario.put("think_time_ms", options.thinkTime().toMillis());
         ObjectNode simulator = report.putObject("simulator");
+        simulator.put("deployments", options.simulator().deployments());
         simulator.put("rpm", options.simulator().rpm());
         simulator.put("tpm", options.simulator().tpm());
         simulator.put("burst_ms", SimulatorSettings.BURST.toMillis());

@@ -5,14 +5,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The provider the scenario runs against: llm-simulator's limits, enforced over one-second windows as
- * OpenAI does, and its latency. The request limit is sized by {@link Load#sizedRpm} unless {@code --rpm}
- * names one.
+ * The provider the scenario runs against: one or more llm-simulators (deployments of the model, each with
+ * its own limits), enforced over one-second windows as OpenAI does, and their latency. The request limit
+ * is sized by {@link Load#sizedRpm} unless {@code --rpm} names one.
  *
- * @param rpm requests per minute per API key
- * @param tpm tokens per minute per API key
+ * @param rpm requests per minute per API key, of each deployment
+ * @param tpm tokens per minute per API key, of each deployment
+ * @param deployments how many simulators the gateway spreads the load over
  */
-record SimulatorSettings(int rpm, int tpm) {
+record SimulatorSettings(int rpm, int tpm, int deployments) {
+
+    SimulatorSettings {
+        if (deployments < 1) {
+            throw new IllegalArgumentException("at least one deployment, was " + deployments);
+        }
+    }
+
+    /** One deployment. */
+    SimulatorSettings(int rpm, int tpm) {
+        this(rpm, tpm, 1);
+    }
 
     /**
      * High enough that the request limit binds: at 600 requests a minute a request may charge 3,000 tokens
@@ -28,9 +40,9 @@ record SimulatorSettings(int rpm, int tpm) {
     /** How long the provider takes for an average reply once it admits the request. */
     static final Duration EXPECTED_LATENCY = FIRST_TOKEN.plus(PER_TOKEN.multipliedBy(MEAN_REPLY_TOKENS));
 
-    /** Requests a second the provider serves at most. */
+    /** Requests a second the provider serves at most: every deployment's limit together. */
     double limitPerSecond() {
-        return rpm / 60.0;
+        return deployments * rpm / 60.0;
     }
 
     Map<String, String> asConfig() {

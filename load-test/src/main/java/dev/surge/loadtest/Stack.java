@@ -16,13 +16,16 @@ import java.util.Map;
 
 /**
  * A fresh Surge stack on loopback, each part a separate process on a free port: a Temporal test
- * server, llm-simulator, llm-gateway and agent-service, started in dependency order and stopped
- * in reverse, by PID.
+ * server, one llm-simulator per provider deployment, llm-gateway and agent-service, started in
+ * dependency order and stopped in reverse, by PID.
  */
 final class Stack implements AutoCloseable {
 
     /** The key agent-service presents to the gateway in the demo; a throwaway, not a secret. */
     static final String DEMO_GATEWAY_KEY = "sk-surge-demo";
+    /** The model agent-service's default agent asks for, and the gateway routes to the simulators. */
+    static final String MODEL = "gpt-4o-mini";
+    private static final String UPSTREAM_PREFIX = "surge.gateway.upstream.";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -31,11 +34,25 @@ final class Stack implements AutoCloseable {
     /** Set once stopping began (an interrupt may stop the stack while it is starting): nothing more starts. */
     private boolean closed;
     private final int temporalPort = freePort();
-    private final int simulatorPort = freePort();
+    private final List<Integer> simulatorPorts;
     private final int gatewayPort = freePort();
     private final int gatewayManagementPort = freePort();
     private final int agentPort = freePort();
     private final int agentManagementPort = freePort();
+
+    /** A stack whose provider has one deployment. */
+    Stack() {
+        this(1);
+    }
+
+    /** A stack whose provider has {@code deployments} deployments, one simulator each. */
+    Stack(int deployments) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < deployments; i++) {
+            ports.add(freePort());
+        }
+        this.simulatorPorts = List.copyOf(ports);
+    }
 
     /**
      * Starts every part for {@code profile}, in order; on any failure stops what already started. A
@@ -53,14 +70,16 @@ final class Stack implements AutoCloseable {
                     "io.temporal.testserver.TestServer", Integer.toString(temporalPort)), logs);
             temporal.awaitPortOpen(temporalPort, START_TIMEOUT);
 
-            Map<String, String> simulatorConfig = new LinkedHashMap<>(simulator.asConfig());
-            simulatorConfig.put("quarkus.http.port", Integer.toString(simulatorPort));
-            launchQuarkus("llm-simulator", quarkusApp(root, "llm-simulator"), simulatorConfig, logs)
-                    .awaitHttpReady(url(simulatorPort, "/q/health/ready"), START_TIMEOUT);
+            for (int i = 0; i < simulatorPorts.size(); i++) {
+                Map<String, String> simulatorConfig = new LinkedHashMap<>(simulator.asConfig());
+                simulatorConfig.put("quarkus.http.port", Integer.toString(simulatorPorts.get(i)));
+                String name = simulatorPorts.size() == 1 ? "llm-simulator" : "llm-simulator-" + (i + 1);
+                launchQuarkus(name, quarkusApp(root, "llm-simulator"), simulatorConfig, logs)
+                        .awaitHttpReady(url(simulatorPorts.get(i), "/q/health/ready"), START_TIMEOUT);
+            }
 
-            Map<String, String> gatewayConfig = new LinkedHashMap<>(profile.gatewayOverrides());
+            Map<String, String> gatewayConfig = deployments(profile.gatewayOverrides());
             gatewayConfig.put("quarkus.http.port", Integer.toString(gatewayPort));
-            gatewayConfig.put("surge.gateway.upstream.url", url(simulatorPort, "/v1"));
             gatewayConfig.put("quarkus.management.port", Integer.toString(gatewayManagementPort));
             gatewayConfig.put("surge.gateway.api-keys", DEMO_GATEWAY_KEY);
             launchQuarkus("llm-gateway", quarkusApp(root, "llm-gateway"), gatewayConfig, logs)
@@ -68,6 +87,7 @@ final class Stack implements AutoCloseable {
 
             Map<String, String> agentConfig = new LinkedHashMap<>(profile.agentServiceOverrides());
             agentConfig.put("quarkus.http.port", Integer.toString(agentPort));
+            agentConfig.put("surge.agents.default.model", MODEL);
             agentConfig.put("quarkus.temporal.connection.target", "127.0.0.1:" + temporalPort);
             agentConfig.put("quarkus.rest-client.llm-gateway.url", url(gatewayPort, ""));
             agentConfig.put("quarkus.management.port", Integer.toString(agentManagementPort));
@@ -88,8 +108,46 @@ final class Stack implements AutoCloseable {
         return url(agentPort, "");
     }
 
+    /** The first (or only) simulator. */
     String simulatorUrl() {
-        return url(simulatorPort, "");
+        return url(simulatorPorts.get(0), "");
+    }
+
+    /** Every simulator, one per provider deployment. */
+    List<String> simulatorUrls() {
+        return simulatorPorts.stream().map(port -> url(port, "")).toList();
+    }
+
+    /**
+     * The gateway's upstream configuration with the profile's overrides: the single-upstream keys for one
+     * simulator; for several, one deployment each ({@code provider-1}, ...) serving {@link #MODEL}, with the
+     * profile's {@code upstream.*} overrides applied to every one of them.
+     */
+    private Map<String, String> deployments(Map<String, String> overrides) {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (simulatorPorts.size() == 1) {
+            config.putAll(overrides);
+            config.put(UPSTREAM_PREFIX + "url", url(simulatorPorts.get(0), "/v1"));
+            return config;
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < simulatorPorts.size(); i++) {
+            String prefix = "surge.gateway.deployments.provider-" + (i + 1) + ".";
+            names.add("provider-" + (i + 1));
+            config.put(prefix + "url", url(simulatorPorts.get(i), "/v1"));
+            overrides.forEach((key, value) -> {
+                if (key.startsWith(UPSTREAM_PREFIX)) {
+                    config.put(prefix + key.substring(UPSTREAM_PREFIX.length()), value);
+                }
+            });
+        }
+        overrides.forEach((key, value) -> {
+            if (!key.startsWith(UPSTREAM_PREFIX)) {
+                config.put(key, value);
+            }
+        });
+        config.put("surge.gateway.models." + MODEL + ".deployments", String.join(",", names));
+        return config;
     }
 
     private ManagedProcess launchQuarkus(String name, Path app, Map<String, String> config, Path logs)

@@ -16,8 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * What the provider saw, from llm-simulator's {@code /sim/stats}: sampled every second during a run
- * for the timeline, and read once at the end for the totals.
+ * What the provider saw, from llm-simulator's {@code /sim/stats}, summed over its deployments: sampled
+ * every second during a run for the timeline, and read once at the end for the totals.
  */
 final class UpstreamStats implements AutoCloseable {
 
@@ -28,7 +28,7 @@ final class UpstreamStats implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI statsUri;
+    private final List<URI> statsUris;
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "upstream-stats");
@@ -36,8 +36,8 @@ final class UpstreamStats implements AutoCloseable {
         return thread;
     });
 
-    UpstreamStats(String simulatorUrl) {
-        this.statsUri = URI.create(simulatorUrl + "/sim/stats");
+    UpstreamStats(List<String> simulatorUrls) {
+        this.statsUris = simulatorUrls.stream().map(url -> URI.create(url + "/sim/stats")).toList();
     }
 
     void startSampling() {
@@ -57,13 +57,20 @@ final class UpstreamStats implements AutoCloseable {
     }
 
     Sample read() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(statsUri).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("GET " + statsUri + " answered " + response.statusCode());
+        long requests = 0;
+        long rateLimited = 0;
+        for (URI statsUri : statsUris) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(statsUri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + statsUri + " answered " + response.statusCode());
+            }
+            JsonNode stats = JSON.readTree(response.body());
+            requests += stats.path("requests").asLong();
+            rateLimited += stats.path("rate_limited").asLong();
         }
-        JsonNode stats = JSON.readTree(response.body());
-        return new Sample(System.currentTimeMillis(), stats.path("requests").asLong(), stats.path("rate_limited").asLong());
+        return new Sample(System.currentTimeMillis(), requests, rateLimited);
     }
 
     @Override

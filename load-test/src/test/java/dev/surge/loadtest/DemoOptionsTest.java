@@ -57,6 +57,19 @@ class DemoOptionsTest {
     }
 
     @Test
+    void sharesASizedLimitAmongTheProvidersDeploymentsAndAddsNamedOnes() {
+        Demo.Options sized = Demo.Options.parse(ROOT, "--providers", "2");
+        Demo.Options named = Demo.Options.parse(ROOT, "--providers", "2", "--rpm", "600");
+
+        assertEquals(2, sized.simulator().deployments());
+        assertEquals(300, sized.simulator().rpm());
+        assertEquals(10.0, sized.load().limitPerSecond());
+        assertEquals(600, named.simulator().rpm());
+        assertEquals(20.0, named.load().limitPerSecond());
+        assertThrows(IllegalArgumentException.class, () -> Demo.Options.parse(ROOT, "--providers", "0"));
+    }
+
+    @Test
     void fullRunsTheSeedScale() {
         Demo.Options options = Demo.Options.parse(ROOT, "--full");
 

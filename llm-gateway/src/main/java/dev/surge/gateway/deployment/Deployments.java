@@ -78,7 +78,7 @@ public class Deployments {
         return new Deployment(name, settings.weight(), settings.model().orElse(null),
                 new UpstreamClient(vertx, settings),
                 new UpstreamPacer(vertx, new UpstreamPacer.Settings(settings.pacing(), config.maxRetryAfter(),
-                        settings.burst(), settings.rpm().orElse(0), settings.tpm().orElse(0))),
+                        settings.burst(), settings.rpm().orElse(0), settings.tpm().orElse(0), settings.headroom())),
                 new DeploymentBreaker("surge-deployment-" + name, breaker.window(), breaker.failureRatio(),
                         breaker.delay()),
                 new RetryBudget(budget.ratio(), budget.minPerSecond(), budget.window()));

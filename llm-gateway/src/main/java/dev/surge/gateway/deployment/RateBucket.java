@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The token-bucket arithmetic of the gateway, for requests and tokens alike: a per-minute limit, refilled
- * continuously at limit/60 s up to a burst of a fraction of a minute's allowance. A charge larger than the burst
+ * continuously at limit/60 s (times a share just under 1, for headroom) up to a burst of a fraction of a minute's allowance. A charge larger than the burst
  * may go once the bucket is full, and leaves it in debt: over time the rate holds whatever the sizes.
  *
  * <p>Not thread-safe: its owner holds a lock around every use.
@@ -14,6 +14,8 @@ final class RateBucket {
     private static final double NANOS_PER_MINUTE = TimeUnit.MINUTES.toNanos(1);
 
     private final double burstMinutes;
+    /** The share of the limit the bucket refills at: a little under 1 leaves headroom below the provider's rate. */
+    private final double rateShare;
     /** The per-minute limit; 0 while unknown, and then nothing is held back. */
     private long limit;
     private double level;
@@ -22,10 +24,12 @@ final class RateBucket {
     /**
      * @param burstNanos how much of the rate may go at once, as the time it takes to refill
      * @param limit a per-minute limit known up front, or 0
+     * @param rateShare the share of the limit to refill at, above 0 and at most 1
      * @param now the current {@link System#nanoTime()}
      */
-    RateBucket(long burstNanos, long limit, long now) {
+    RateBucket(long burstNanos, long limit, double rateShare, long now) {
         this.burstMinutes = burstNanos / NANOS_PER_MINUTE;
+        this.rateShare = rateShare;
         this.refilledAt = now;
         setLimit(limit);
         this.level = capacity();
@@ -89,13 +93,13 @@ final class RateBucket {
             return 0;
         }
         double missing = queued + needed(cost) - level;
-        return missing <= 0 ? 0 : (long) Math.ceil(missing * NANOS_PER_MINUTE / limit);
+        return missing <= 0 ? 0 : (long) Math.ceil(missing * NANOS_PER_MINUTE / (limit * rateShare));
     }
 
     /** Refills for the time passed since the last refill. */
     void refill(long now) {
         if (known()) {
-            level = Math.min(capacity(), level + (now - refilledAt) * (limit / NANOS_PER_MINUTE));
+            level = Math.min(capacity(), level + (now - refilledAt) * (limit * rateShare / NANOS_PER_MINUTE));
         }
         refilledAt = now;
     }

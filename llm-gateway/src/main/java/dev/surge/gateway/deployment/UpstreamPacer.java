@@ -20,8 +20,13 @@ import io.vertx.core.Vertx;
  * but holding only a short burst (one second's worth by default), because providers may enforce their per-minute
  * limits over shorter windows too. An attempt takes one request and its estimated tokens; the levels are lowered
  * to {@code x-ratelimit-remaining-*} whenever the provider reports less; after a 429 with a delay every attempt
- * is held until the delay has passed. Until a rate is known nothing is paced. Attempts go in arrival order, on
- * Vert.x timers, never holding a thread.
+ * is held until the delay has passed. The buckets refill a little slower than announced ({@code headroom}, 5 % by
+ * default): paced exactly at the provider's rate, timer and network jitter land some attempts a hair before the
+ * provider's own bucket has refilled, and each of those is a 429 that also counts against the limit.
+ *
+ * <p>Before the deployment has answered at all its limits are unknown, and a first wave sent blind is refused
+ * together: until the first answer only one attempt is in flight (slow start). If that answer announces no limit,
+ * nothing is paced from then on. Attempts go in arrival order, on Vert.x timers, never holding a thread.
  *
  * <p>Written here rather than taken from SmallRye Fault Tolerance's {@code @RateLimit} (or a token-bucket
  * library): those enforce a rate fixed in configuration and refuse or block when it is exceeded, while this one
@@ -39,12 +44,17 @@ public final class UpstreamPacer {
     private long queuedTokens;
     private long pausedUntil;
     private long timer = -1;
+    /** Whether the deployment has answered once, so that its limits (or their absence) are known. */
+    private boolean answered;
+    /** The one attempt let through before the first answer, null when none is in flight. */
+    private Waiter probe;
     /**
-     * Whether a rate is known, announced or configured. Until one is, nothing is paced, nothing waits and no pause
-     * is held, so every method answers without the lock: an upstream that announces no limits costs the event
-     * loops no contention. Written under the lock, never cleared.
+     * Whether the deployment answered without announcing any limit, and none is configured: then nothing is
+     * paced, nothing waits and no pause is held, so every method answers without the lock, and an upstream that
+     * announces no limits costs the event loops no contention. Written under the lock; false again for good once
+     * a limit is learned.
      */
-    private volatile boolean limited;
+    private volatile boolean unpaced;
 
     /**
      * How a deployment is paced.
@@ -54,8 +64,15 @@ public final class UpstreamPacer {
      * @param burst how much of a per-minute rate may go at once, as the time it takes to refill
      * @param rpm a configured requests-per-minute limit, 0 for none
      * @param tpm a configured tokens-per-minute limit, 0 for none
+     * @param headroom the share of a known rate left unused, from 0 (pace at the rate) to below 1
      */
-    public record Settings(boolean enabled, Duration maxPause, Duration burst, long rpm, long tpm) {
+    public record Settings(boolean enabled, Duration maxPause, Duration burst, long rpm, long tpm, double headroom) {
+
+        public Settings {
+            if (!(headroom >= 0 && headroom < 1)) {
+                throw new IllegalArgumentException("headroom must be at least 0 and below 1, was " + headroom);
+            }
+        }
     }
 
     /** A pacer for one deployment. */
@@ -63,24 +80,27 @@ public final class UpstreamPacer {
         this.vertx = vertx;
         this.settings = settings;
         long now = System.nanoTime();
-        this.requests = new RateBucket(settings.burst().toNanos(), settings.rpm(), now);
-        this.tokens = new RateBucket(settings.burst().toNanos(), settings.tpm(), now);
-        this.limited = requests.known() || tokens.known();
+        double share = 1 - settings.headroom();
+        this.requests = new RateBucket(settings.burst().toNanos(), settings.rpm(), share, now);
+        this.tokens = new RateBucket(settings.burst().toNanos(), settings.tpm(), share, now);
     }
 
     /**
      * Runs {@code send} on the caller's context once an attempt of {@code cost} tokens may go upstream: at once
-     * while there is room, else in arrival order as the allowance refills. The returned ticket cancels the wait.
+     * while there is room, else in arrival order as the allowance refills. The returned ticket cancels the wait;
+     * the caller also cancels it when the attempt is over, which lets the next one go during slow start.
      */
     public Ticket acquire(long cost, Runnable send) {
-        if (!settings.enabled() || !limited) {
+        if (!settings.enabled() || unpaced) {
             send.run();
             return Ticket.GRANTED;
         }
         Waiter waiter = new Waiter(vertx.getOrCreateContext(), send, cost);
         boolean now;
+        boolean probing;
         synchronized (this) {
-            now = waiters.isEmpty() && tryTake(cost, System.nanoTime());
+            now = waiters.isEmpty() && tryTake(waiter, System.nanoTime());
+            probing = now && probe == waiter;
             if (!now) {
                 waiters.addLast(waiter);
                 queuedTokens += cost;
@@ -89,15 +109,19 @@ public final class UpstreamPacer {
         }
         if (now) {
             send.run();
-            return Ticket.GRANTED;
+            return probing ? () -> release(waiter) : Ticket.GRANTED;
         }
-        return () -> {
-            synchronized (this) {
-                if (waiters.remove(waiter)) {
-                    queuedTokens -= waiter.cost();
-                }
-            }
-        };
+        return () -> release(waiter);
+    }
+
+    /** Forgets a waiter that is no longer wanted: out of the queue, or, as the slow-start probe, over. */
+    private synchronized void release(Waiter waiter) {
+        if (waiters.remove(waiter)) {
+            queuedTokens -= waiter.cost();
+        } else if (probe == waiter) {
+            probe = null;
+            schedule(System.nanoTime());
+        }
     }
 
     /**
@@ -108,19 +132,24 @@ public final class UpstreamPacer {
     public void observe(int status, MultiMap headers, Duration serverDelay) {
         long announcedRequests = parseCount(headers.get("x-ratelimit-limit-requests"));
         long announcedTokens = parseCount(headers.get("x-ratelimit-limit-tokens"));
-        if (!limited && announcedRequests <= 0 && announcedTokens <= 0) {
+        if (unpaced && announcedRequests <= 0 && announcedTokens <= 0) {
             return;
         }
         synchronized (this) {
             long now = System.nanoTime();
+            answered = true;
+            probe = null;
             requests.refill(now);
             tokens.refill(now);
             requests.announce(announcedRequests, settings.rpm(), now);
             tokens.announce(announcedTokens, settings.tpm(), now);
             if (!requests.known() && !tokens.known()) {
+                schedule(now);
+                // After the queue has gone: a call that sees the flag comes after every attempt waiting now.
+                unpaced = true;
                 return;
             }
-            limited = true;
+            unpaced = false;
             requests.lowerTo(parseCount(headers.get("x-ratelimit-remaining-requests")));
             tokens.lowerTo(parseCount(headers.get("x-ratelimit-remaining-tokens")));
             if (status == 429 && serverDelay != null) {
@@ -135,7 +164,7 @@ public final class UpstreamPacer {
     /** Learns a tokens-per-minute limit the deployment stated in an answer's body rather than its headers. */
     public synchronized void announceTokenLimit(long limit) {
         tokens.announce(limit, settings.tpm(), System.nanoTime());
-        limited = limited || tokens.known();
+        unpaced = unpaced && !tokens.known();
     }
 
     /**
@@ -143,7 +172,7 @@ public final class UpstreamPacer {
      * the rest of a pause, or the refill its place in the queue needs.
      */
     public long predictedWaitNanos(long cost) {
-        if (!settings.enabled() || !limited) {
+        if (!settings.enabled() || unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -157,7 +186,7 @@ public final class UpstreamPacer {
 
     /** Nanoseconds left of a 429's pause; 0 when attempts are not held back for one. */
     public long pausedForNanos() {
-        if (!settings.enabled() || !limited) {
+        if (!settings.enabled() || unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -167,7 +196,7 @@ public final class UpstreamPacer {
 
     /** The tokens-per-minute limit known (announced or configured), 0 while unknown. */
     public long tokenLimit() {
-        if (!limited) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -177,7 +206,7 @@ public final class UpstreamPacer {
 
     /** The requests-per-minute limit known (announced or configured), 0 while unknown. */
     public long requestLimit() {
-        if (!limited) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -187,7 +216,7 @@ public final class UpstreamPacer {
 
     /** Attempts waiting for their turn now. */
     public int waiting() {
-        if (!limited) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -205,7 +234,15 @@ public final class UpstreamPacer {
         void cancel();
     }
 
-    private boolean tryTake(long cost, long now) {
+    private boolean tryTake(Waiter waiter, long now) {
+        if (slowStart()) {
+            if (probe != null) {
+                return false;
+            }
+            probe = waiter;
+            return true;
+        }
+        long cost = waiter.cost();
         // Refilled first, also during a pause, so that the wait computed from the levels is not stale.
         requests.refill(now);
         tokens.refill(now);
@@ -219,12 +256,13 @@ public final class UpstreamPacer {
 
     /** Grants what can go now, and sets one timer for when the next waiter's turn comes. Holds the lock. */
     private void schedule(long now) {
-        while (!waiters.isEmpty() && tryTake(waiters.peekFirst().cost(), now)) {
+        while (!waiters.isEmpty() && tryTake(waiters.peekFirst(), now)) {
             Waiter next = waiters.pollFirst();
             queuedTokens -= next.cost();
             next.context().runOnContext(v -> next.send().run());
         }
-        if (waiters.isEmpty() || timer != -1) {
+        // During slow start the probe's answer or end, not a timer, lets the next attempt go.
+        if (waiters.isEmpty() || timer != -1 || slowStart()) {
             return;
         }
         long wait = Math.max(pausedUntil - now,
@@ -235,6 +273,11 @@ public final class UpstreamPacer {
                 schedule(System.nanoTime());
             }
         });
+    }
+
+    /** Whether nothing is known yet, neither an answer nor a configured limit: one attempt at a time. */
+    private boolean slowStart() {
+        return !answered && !requests.known() && !tokens.known();
     }
 
     private static long parseCount(String value) {

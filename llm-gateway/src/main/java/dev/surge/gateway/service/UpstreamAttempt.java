@@ -83,7 +83,12 @@ final class UpstreamAttempt {
 
     /** Queues the attempt in the deployment's pacer; it is sent when its turn comes. */
     void start() {
-        ticket = deployment.pacer().acquire(cost, this::enter);
+        UpstreamPacer.Ticket granted = deployment.pacer().acquire(cost, this::enter);
+        ticket = granted;
+        if (over) {
+            // Ended while being granted (refused by the breaker at once): the pacer must hear it all the same.
+            granted.cancel();
+        }
     }
 
     /**
@@ -98,7 +103,6 @@ final class UpstreamAttempt {
         }
         // Over first: the reset below may call back at once, and that callback must be ignored.
         end();
-        ticket.cancel();
         if (request != null) {
             request.reset();
         }
@@ -109,9 +113,13 @@ final class UpstreamAttempt {
         }
     }
 
-    /** The relayed answer is over, or broke: the attempt no longer occupies the deployment. */
+    /**
+     * The relayed answer is over, or broke, or the attempt was refused or abandoned: it no longer occupies the
+     * deployment nor waits in its pacer.
+     */
     void end() {
         over = true;
+        ticket.cancel();
         if (inFlight) {
             inFlight = false;
             deployment.attemptEnded();
@@ -139,7 +147,7 @@ final class UpstreamAttempt {
         if (!over) {
             deployment.breaker().enter(this::send, () -> {
                 if (!over) {
-                    over = true;
+                    end();
                     listener.refused(this);
                 }
             });

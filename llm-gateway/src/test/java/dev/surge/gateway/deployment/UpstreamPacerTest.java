@@ -27,12 +27,81 @@ class UpstreamPacerTest {
     }
 
     @Test
-    void sendsAtOnceUntilALimitIsAnnounced() {
+    void sendsOneAttemptUntilTheFirstAnswerThenAllWhenItAnnouncesNoLimit() throws Exception {
         AtomicInteger sent = new AtomicInteger();
-        for (int i = 0; i < 50; i++) {
-            pacer.acquire(1, sent::incrementAndGet);
+        CountDownLatch rest = new CountDownLatch(49);
+        pacer.acquire(1, sent::incrementAndGet);
+        for (int i = 0; i < 49; i++) {
+            pacer.acquire(1, rest::countDown);
         }
-        assertThat(sent.get(), equalTo(50));
+        assertThat(sent.get(), equalTo(1));
+        assertThat(pacer.waiting(), equalTo(49));
+
+        pacer.observe(200, MultiMap.caseInsensitiveMultiMap(), null);
+
+        assertThat(rest.await(5, TimeUnit.SECONDS), equalTo(true));
+        assertThat(pacer.waiting(), equalTo(0));
+    }
+
+    @Test
+    void aFirstAnswerThatAnnouncesALimitPacesTheWaitingWave() throws Exception {
+        CountDownLatch burst = new CountDownLatch(2);
+        pacer.acquire(1, () -> {
+        });
+        for (int i = 0; i < 20; i++) {
+            pacer.acquire(1, burst::countDown);
+        }
+
+        // 120 a minute: a burst of 2 goes at once, the next one 500 ms later.
+        pacer.observe(200, limits("120", "119"), null);
+
+        assertThat(burst.await(5, TimeUnit.SECONDS), equalTo(true));
+        // The probe and the burst, and at most one refill on a slow machine: the rest still waits.
+        assertThat(pacer.waiting(), greaterThanOrEqualTo(17));
+    }
+
+    @Test
+    void aProbeThatEndsWithoutAnAnswerLetsTheNextOneGo() throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        CountDownLatch second = new CountDownLatch(1);
+        UpstreamPacer.Ticket probe = pacer.acquire(1, sent::incrementAndGet);
+        pacer.acquire(1, second::countDown);
+        pacer.acquire(1, sent::incrementAndGet);
+
+        probe.cancel();
+
+        assertThat(second.await(5, TimeUnit.SECONDS), equalTo(true));
+        assertThat(sent.get(), equalTo(1));
+        assertThat(pacer.waiting(), equalTo(1));
+    }
+
+    @Test
+    void aConfiguredLimitNeedsNoSlowStart() {
+        UpstreamPacer configured = new UpstreamPacer(vertx,
+                new UpstreamPacer.Settings(true, Duration.ofSeconds(60), Duration.ofSeconds(1), 600, 0, 0));
+        AtomicInteger sent = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            configured.acquire(1, sent::incrementAndGet);
+        }
+        assertThat(sent.get(), equalTo(10));
+    }
+
+    @Test
+    void headroomRefillsUnderTheAnnouncedRate() throws Exception {
+        // 600 a minute with half of it as headroom refills one every 200 ms instead of 100 ms.
+        UpstreamPacer halved = new UpstreamPacer(vertx,
+                new UpstreamPacer.Settings(true, Duration.ofSeconds(60), Duration.ofSeconds(1), 0, 0, 0.5));
+        halved.observe(200, limits("600", "1"), null);
+        AtomicInteger sent = new AtomicInteger();
+        CountDownLatch second = new CountDownLatch(1);
+        long start = System.nanoTime();
+
+        halved.acquire(1, sent::incrementAndGet);
+        halved.acquire(1, second::countDown);
+
+        assertThat(sent.get(), equalTo(1));
+        assertThat(second.await(5, TimeUnit.SECONDS), equalTo(true));
+        assertThat(Duration.ofNanos(System.nanoTime() - start), greaterThanOrEqualTo(Duration.ofMillis(190)));
     }
 
     @Test
@@ -142,7 +211,7 @@ class UpstreamPacerTest {
     @Test
     void keepsTheLowerOfTheConfiguredAndTheAnnouncedLimit() {
         UpstreamPacer configured = new UpstreamPacer(vertx,
-                new UpstreamPacer.Settings(true, Duration.ofSeconds(60), Duration.ofSeconds(1), 100, 1000));
+                new UpstreamPacer.Settings(true, Duration.ofSeconds(60), Duration.ofSeconds(1), 100, 1000, 0));
         assertThat(configured.requestLimit(), equalTo(100L));
         assertThat(configured.tokenLimit(), equalTo(1000L));
 
@@ -164,7 +233,7 @@ class UpstreamPacerTest {
     }
 
     private UpstreamPacer pacer(boolean enabled, Duration maxPause) {
-        return new UpstreamPacer(vertx, new UpstreamPacer.Settings(enabled, maxPause, Duration.ofSeconds(1), 0, 0));
+        return new UpstreamPacer(vertx, new UpstreamPacer.Settings(enabled, maxPause, Duration.ofSeconds(1), 0, 0, 0));
     }
 
     private static MultiMap tokenLimits(String limit, String remaining) {
