@@ -49,11 +49,12 @@ public final class UpstreamPacer {
     /** The one attempt let through before the first answer, null when none is in flight. */
     private Waiter probe;
     /**
-     * Whether the deployment answered and no rate is known, announced or configured: then nothing is paced,
-     * nothing waits and no pause is held, so every method answers without the lock, and an upstream that announces
-     * no limits costs the event loops no contention. Written under the lock; cleared once a rate becomes known.
+     * Whether the deployment answered without announcing any limit, and none is configured: then nothing is
+     * paced, nothing waits and no pause is held, so every method answers without the lock, and an upstream that
+     * announces no limits costs the event loops no contention. Written under the lock; false again for good once
+     * a limit is learned.
      */
-    private volatile boolean free;
+    private volatile boolean unpaced;
 
     /**
      * How a deployment is paced.
@@ -90,7 +91,7 @@ public final class UpstreamPacer {
      * the caller also cancels it when the attempt is over, which lets the next one go during slow start.
      */
     public Ticket acquire(long cost, Runnable send) {
-        if (!settings.enabled() || free) {
+        if (!settings.enabled() || unpaced) {
             send.run();
             return Ticket.GRANTED;
         }
@@ -131,7 +132,7 @@ public final class UpstreamPacer {
     public void observe(int status, MultiMap headers, Duration serverDelay) {
         long announcedRequests = parseCount(headers.get("x-ratelimit-limit-requests"));
         long announcedTokens = parseCount(headers.get("x-ratelimit-limit-tokens"));
-        if (free && announcedRequests <= 0 && announcedTokens <= 0) {
+        if (unpaced && announcedRequests <= 0 && announcedTokens <= 0) {
             return;
         }
         synchronized (this) {
@@ -144,10 +145,11 @@ public final class UpstreamPacer {
             tokens.announce(announcedTokens, settings.tpm(), now);
             if (!requests.known() && !tokens.known()) {
                 schedule(now);
-                free = true;
+                // After the queue has gone: a call that sees the flag comes after every attempt waiting now.
+                unpaced = true;
                 return;
             }
-            free = false;
+            unpaced = false;
             requests.lowerTo(parseCount(headers.get("x-ratelimit-remaining-requests")));
             tokens.lowerTo(parseCount(headers.get("x-ratelimit-remaining-tokens")));
             if (status == 429 && serverDelay != null) {
@@ -162,7 +164,7 @@ public final class UpstreamPacer {
     /** Learns a tokens-per-minute limit the deployment stated in an answer's body rather than its headers. */
     public synchronized void announceTokenLimit(long limit) {
         tokens.announce(limit, settings.tpm(), System.nanoTime());
-        free = free && !tokens.known();
+        unpaced = unpaced && !tokens.known();
     }
 
     /**
@@ -170,7 +172,7 @@ public final class UpstreamPacer {
      * the rest of a pause, or the refill its place in the queue needs.
      */
     public long predictedWaitNanos(long cost) {
-        if (!settings.enabled() || free) {
+        if (!settings.enabled() || unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -184,7 +186,7 @@ public final class UpstreamPacer {
 
     /** Nanoseconds left of a 429's pause; 0 when attempts are not held back for one. */
     public long pausedForNanos() {
-        if (!settings.enabled() || free) {
+        if (!settings.enabled() || unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -194,7 +196,7 @@ public final class UpstreamPacer {
 
     /** The tokens-per-minute limit known (announced or configured), 0 while unknown. */
     public long tokenLimit() {
-        if (free) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -204,7 +206,7 @@ public final class UpstreamPacer {
 
     /** The requests-per-minute limit known (announced or configured), 0 while unknown. */
     public long requestLimit() {
-        if (free) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
@@ -214,7 +216,7 @@ public final class UpstreamPacer {
 
     /** Attempts waiting for their turn now. */
     public int waiting() {
-        if (free) {
+        if (unpaced) {
             return 0;
         }
         synchronized (this) {
