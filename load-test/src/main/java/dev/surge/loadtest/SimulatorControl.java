@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class SimulatorControl {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Generous: on a machine loaded by the run itself the simulator may take seconds to answer a control call. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI simulator;
@@ -35,7 +37,7 @@ final class SimulatorControl {
     }
 
     private JsonNode call(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> response = http.send(request.timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(request.build().method() + " " + request.build().uri() + " answered "
