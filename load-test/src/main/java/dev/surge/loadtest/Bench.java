@@ -35,6 +35,8 @@ public final class Bench {
     private static final int PROFILE_TOP = 15;
     /** Chunk positions seen fewer times than this in either stream window are not compared. */
     private static final int MIN_SAMPLES_PER_POSITION = 20;
+    /** Streamed messages sent through agent-service, one at a time, to measure its time to first delta. */
+    private static final int FIRST_DELTA_MESSAGES = 20;
     /** Users of the unmeasured run that warms agent-service up before its first level. */
     private static final int AGENT_WARM_UP_USERS = 8;
     private static final HttpClient CONTROL = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -45,6 +47,9 @@ public final class Bench {
     private final BenchOptions options;
     private final BenchProcesses processes;
     private final BenchHttp http;
+    /** agent-service and a token for it, once started (by the streaming part or the agent-service part). */
+    private URI agent;
+    private String agentToken;
 
     private Bench(BenchOptions options, BenchProcesses processes, BenchHttp http) {
         this.options = options;
@@ -195,9 +200,15 @@ public final class Bench {
         try {
             StreamsAt direct = streams("direct", simulator, BenchProcesses.UPSTREAM_KEY);
             StreamsAt through = streams("gateway", gateway, BenchProcesses.GATEWAY_KEY);
+            startAgentService(gateway);
+            Console.info("== streaming: time to first delta through agent-service, %d messages one at a time",
+                    FIRST_DELTA_MESSAGES);
+            BenchLatency firstDelta = BenchFirstDelta.measure(agent, agentToken, FIRST_DELTA_MESSAGES, 5);
+            Console.info("agent-service: first delta p50 %.1f ms, p99 %.1f ms", firstDelta.p50(), firstDelta.p99());
             return new BenchReport.Streaming(direct.run(), through.run(),
                     through.run().firstByteMs().p50() - direct.run().firstByteMs().p50(),
-                    BenchStreamWindow.Added.between(direct.arrivals(), through.arrivals(), MIN_SAMPLES_PER_POSITION));
+                    BenchStreamWindow.Added.between(direct.arrivals(), through.arrivals(), MIN_SAMPLES_PER_POSITION),
+                    firstDelta);
         } finally {
             configureSimulator(simulator, 0);
         }
@@ -217,10 +228,8 @@ public final class Bench {
 
     /** Starts Temporal and agent-service, then raises the number of users until throughput stops growing. */
     private BenchReport.AgentService agentService(URI gateway) throws IOException, InterruptedException {
-        String temporal = processes.startTemporal();
-        Path keys = options.out().resolve("logs");
-        URI agent = processes.startAgentService(temporal, gateway, DemoTokens.generate(keys), List.of());
-        String token = DemoTokens.read(DemoTokens.privateKeyFile(keys)).mint("bench");
+        startAgentService(gateway);
+        String token = agentToken;
         // A freshly started JVM spends its first seconds compiling: without this, the first (lowest) level would
         // measure the JIT rather than agent-service.
         int warmUsers = Math.min(AGENT_WARM_UP_USERS, options.users().get(options.users().size() - 1));
@@ -252,6 +261,17 @@ public final class Bench {
         }
         return new BenchReport.AgentService(levels, levels.get(BenchSaturation.knee(throughputs)).users(),
                 BenchSaturation.peak(throughputs), BenchSaturation.flatAtTheEnd(throughputs));
+    }
+
+    /** Starts Temporal and agent-service, once, and mints the benchmark's token for it. */
+    private void startAgentService(URI gateway) throws IOException, InterruptedException {
+        if (agent != null) {
+            return;
+        }
+        String temporal = processes.startTemporal();
+        Path keys = options.out().resolve("logs");
+        agent = processes.startAgentService(temporal, gateway, DemoTokens.generate(keys), List.of());
+        agentToken = DemoTokens.read(DemoTokens.privateKeyFile(keys)).mint("bench");
     }
 
     /** Creates a driver recording into {@code window}; it opens its connections. */

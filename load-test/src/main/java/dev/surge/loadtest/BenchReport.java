@@ -149,9 +149,10 @@ final class BenchReport {
      * @param gateway through the gateway
      * @param addedFirstByteP50Ms median time to first byte through the gateway minus direct
      * @param addedPerChunk what the gateway added to each chunk's arrival
+     * @param agentFirstDeltaMs a streamed message through agent-service (and the gateway), send to first delta
      */
     record Streaming(StreamRun direct, StreamRun gateway, double addedFirstByteP50Ms,
-            BenchStreamWindow.Added addedPerChunk) {
+            BenchStreamWindow.Added addedPerChunk, BenchLatency agentFirstDeltaMs) {
     }
 
     /**
@@ -285,6 +286,8 @@ final class BenchReport {
         table.row("added to each chunk p50 / p99 ms", "", String.format("%+.2f / %+.2f (over %d positions)",
                 streaming.addedPerChunk().p50Ms(), streaming.addedPerChunk().p99Ms(),
                 streaming.addedPerChunk().positions()));
+        table.row("first delta via agent-service p50 / p99 / max ms", "",
+                latency(streaming.agentFirstDeltaMs()) + " (a streamed POST, one at a time)");
         table.row("CPU us per stream: llm-gateway", "-", cpu(streaming.gateway().run(), GATEWAY));
         table.row("failed", failed(streaming.direct().run()), failed(streaming.gateway().run()));
         table.print(out);

@@ -163,7 +163,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
                 WorkflowIds.ofOwner(input.owner()));
         Async.procedure(directory::taskUpdated, new TaskActivity(input.taskId(), TaskStatus.RUNNING, nextSeq - 1,
-                now()));
+                now())).exceptionally(directoryGone -> null);
     }
 
     private Instant now() {
@@ -319,17 +319,16 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         replyInFlight = pending.id();
         try {
             callInFlight.run();
-            return pending.completed(text[0]);
-        } catch (ActivityFailure failure) {
+            // A streamed call that was interrupted answers with the text it had written.
+            return interrupts.remove(pending.id()) ? pending.interrupted(text[0]) : pending.completed(text[0]);
+        } catch (ActivityFailure | CanceledFailure failure) {
             if (interrupts.remove(pending.id())) {
-                return pending.interrupted(partialText(failure.getCause()));
+                return pending.interrupted(null);
             }
-            return pending.failed(reasonOf(failure));
-        } catch (CanceledFailure cancelled) {
-            if (interrupts.remove(pending.id())) {
-                return pending.interrupted(partialText(cancelled));
+            if (failure instanceof ActivityFailure activity) {
+                return pending.failed(reasonOf(activity));
             }
-            throw cancelled;
+            throw (CanceledFailure) failure;
         } finally {
             replyInFlight = null;
             callInFlight = null;
@@ -337,8 +336,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     }
 
     /**
-     * The LLM activities on a replica's own task queue. An interrupt waits for the activity to confirm its
-     * cancellation, which carries the text written so far.
+     * The LLM activities on a replica's own task queue. An interrupt waits for the activity, which stops and answers
+     * with the text written so far (a cancellation's details would be lost: an activity with a retry policy records
+     * no start event, and the SDK then reports a cancellation of its own, without them).
      */
     private LlmActivities streamingLlm(String taskQueue) {
         return Workflow.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder(llmOptions)
@@ -346,14 +346,6 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
                 .setScheduleToStartTimeout(Duration.ofMillis(input.settings().streamPickupMillis()))
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .build());
-    }
-
-    /** What an interrupted call had written, when its activity reported it with its cancellation; else null. */
-    private static String partialText(Throwable cancellation) {
-        if (cancellation instanceof CanceledFailure cancelled && cancelled.getDetails().getSize() > 0) {
-            return cancelled.getDetails().get(0, LlmCallProgress.class).partialText();
-        }
-        return null;
     }
 
     private void remember(Message message) {

@@ -5,11 +5,9 @@ package dev.surge.agent.workflow;
  * details to the next attempt, so the upstream call budget holds across attempts and workers.
  *
  * @param upstreamCalls upstream calls made for the message by earlier attempts (as the gateway counted them)
- * @param partialText   the text a streamed reply had written when it was interrupted (the details of its
- *                      cancellation); null otherwise
  */
-public record LlmCallProgress(int upstreamCalls, String partialText) {
+public record LlmCallProgress(int upstreamCalls) {
 
     /** Nothing spent yet. */
-    public static final LlmCallProgress NONE = new LlmCallProgress(0, null);
+    public static final LlmCallProgress NONE = new LlmCallProgress(0);
 }

@@ -56,8 +56,8 @@ final class PendingLlmCall {
     }
 
     /**
-     * A call whose text so far {@code partialText} tells (a streamed reply): an interrupted call reports it with its
-     * cancellation, so the interrupted reply keeps what was shown.
+     * A call whose text so far {@code partialText} tells (a streamed reply): an interrupted call answers with it, so
+     * the interrupted reply keeps what its caller was shown.
      */
     PendingLlmCall(ManualActivityCompletionClient completion, Uni<ChatCompletionResponse> call,
             long acceptedAtMillis, long arrival, LlmCallBudget budget, Supplier<String> partialText) {
@@ -67,7 +67,7 @@ final class PendingLlmCall {
         this.acceptedAtMillis = acceptedAtMillis;
         this.arrival = arrival;
         this.budget = budget;
-        this.progress = new LlmCallProgress(budget.spent(), null);
+        this.progress = new LlmCallProgress(budget.spent());
     }
 
     long acceptedAtMillis() {
@@ -127,7 +127,13 @@ final class PendingLlmCall {
         } catch (ActivityCanceledException cancelled) {
             if (finish()) {
                 cancelCall();
-                reportCancellation();
+                String partial = partialText.get();
+                if (partial == null) {
+                    reportCancellation();
+                } else {
+                    // A streamed reply stops with what its caller was shown: the workflow keeps it as INTERRUPTED.
+                    completeQuietly(partial);
+                }
             }
             return false;
         } catch (ActivityNotExistsException gone) {
@@ -165,6 +171,10 @@ final class PendingLlmCall {
                     MessageFailure.INTERNAL, new LlmFailureDetails(200, 0)));
             return;
         }
+        completeQuietly(content);
+    }
+
+    private void completeQuietly(String content) {
         try {
             completion.complete(content);
         } catch (ActivityCompletionException | StatusRuntimeException e) {
@@ -180,7 +190,7 @@ final class PendingLlmCall {
         ApplicationFailure reason = LlmFailures.toFailure(failure, spent >= budget.total());
         if (!reason.isNonRetryable()) {
             // The next attempt reads this heartbeat's details to know what is left of the budget.
-            progress = new LlmCallProgress(spent, null);
+            progress = new LlmCallProgress(spent);
             try {
                 completion.recordHeartbeat(progress);
             } catch (ActivityCompletionException | StatusRuntimeException e) {
@@ -200,7 +210,7 @@ final class PendingLlmCall {
 
     private void reportCancellation() {
         try {
-            completion.reportCancellation(new LlmCallProgress(progress.upstreamCalls(), partialText.get()));
+            completion.reportCancellation(progress);
         } catch (ActivityCompletionException | StatusRuntimeException e) {
             LOG.debugf("could not confirm the cancellation of an LLM activity: %s", e.getMessage());
         }

@@ -62,7 +62,7 @@ class OwnershipTest {
     URL base;
 
     @Test
-    void anotherOwnerCannotSeeMessageCancelEndOrStreamATask() {
+    void anotherOwnerCannotSeeMessageCancelInterruptEndOrStreamATask() {
         gateway.stubFor(post("/v1/chat/completions").withRequestBody(containing("marker-owned"))
                 .willReturn(completion("mine")));
         String task = as("alice").contentType(ContentType.JSON).body("{}").when().post("/tasks")
@@ -144,6 +144,7 @@ class OwnershipTest {
                 caller.get().contentType(ContentType.JSON).accept("text/event-stream")
                         .body("{\"content\":\"hello\"}").post("/tasks/{id}/messages", task),
                 caller.get().post("/tasks/{id}/cancel", task),
+                caller.get().post("/tasks/{id}/interrupt", task),
                 caller.get().post("/tasks/{id}/end", task),
                 caller.get().accept("text/event-stream").get("/tasks/{id}/stream", task));
         for (Response answer : answers) {

@@ -48,7 +48,8 @@ class StreamResumeTest {
     public static class QuickKeepalive implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("surge.stream.keepalive", "1s");
+            // A generous Temporal call deadline: these tests share a loaded machine.
+            return Map.of("surge.stream.keepalive", "1s", "surge.temporal.call-timeout", "30s");
         }
     }
 

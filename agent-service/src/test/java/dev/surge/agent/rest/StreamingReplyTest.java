@@ -71,7 +71,8 @@ class StreamingReplyTest {
     public static class QuickPickup implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("surge.stream.replica-pickup-timeout", "3s");
+            // A generous Temporal call deadline: these tests share a loaded machine.
+            return Map.of("surge.stream.replica-pickup-timeout", "3s", "surge.temporal.call-timeout", "30s");
         }
     }
 

@@ -311,7 +311,15 @@ class TaskResourceTest {
     @Test
     void publishesOpenApiHealthAndMetrics() {
         // The management port's documents name schema and meter types: read without the callers' internals check.
-        RestAssured.given().when().get(openApi).then().statusCode(200).body(containsString("/tasks/{id}/messages"));
+        RestAssured.given().when().get(openApi).then().statusCode(200).body(containsString("/tasks/{id}/messages"))
+                .body(containsString("/tasks/{id}/interrupt"))
+                .body(containsString("Last-Event-ID"))
+                .body(containsString("last_event_id"))
+                .body(containsString("next_cursor"))
+                // Every event type of both streams is described.
+                .body(containsString("message.restarted"))
+                .body(containsString("message.interrupted"))
+                .body(containsString("task.ended"));
         RestAssured.given().when().get(ready).then().statusCode(200);
         RestAssured.given().when().get(metrics).then().statusCode(200);
     }

@@ -233,7 +233,9 @@ class ConversationWorkflowTest {
         conversation.cancel();
 
         awaitUntil(() -> openFlags(directory).equals(List.of(false)));
-        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, conversation.describe().getStatus());
+        // The directory hears of the end before the conversation's own cancellation completes.
+        awaitUntil(() -> conversation.describe().getStatus()
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
     }
 
     @Test
@@ -275,6 +277,31 @@ class ConversationWorkflowTest {
             env.sleep(Duration.ofMillis(100));
         }
         assertTrue(condition.getAsBoolean());
+    }
+
+    @Test
+    void numbersItsEventsAcrossRunsSoAResumeReachesEarlierRuns() {
+        llm.then(request -> "ok");
+        WorkflowStub conversation = start("event-ids", 4);
+
+        Exchange first = send(conversation, "k1", "first");
+        send(conversation, "k2", "second");
+        Exchange third = send(conversation, "k3", "third");
+
+        ConversationView current = history(conversation);
+        assertEquals(1, current.priorRunIds().size(), "the first two exchanges filled the first run");
+        assertEquals(7, current.firstEventId());
+        assertEquals(List.of(new EventMark(7, EventMark.CREATED, third.userMessage().id()),
+                new EventMark(8, EventMark.CREATED, third.reply().id()),
+                new EventMark(9, EventMark.COMPLETED, third.reply().id())), current.events());
+        assertEquals(10, current.nextEventId());
+        ConversationView earlier = client.newUntypedWorkflowStub("event-ids",
+                Optional.of(current.priorRunIds().get(0)), Optional.empty()).query("history", ConversationView.class);
+        assertEquals(1, earlier.firstEventId());
+        assertEquals(List.of(new EventMark(1, EventMark.CREATED, first.userMessage().id()),
+                new EventMark(2, EventMark.CREATED, first.reply().id()),
+                new EventMark(3, EventMark.COMPLETED, first.reply().id())), earlier.events().subList(0, 3));
+        assertEquals(6, earlier.events().size());
     }
 
     private static MessageRejection rejectionOf(WorkflowUpdateException rejected) {
