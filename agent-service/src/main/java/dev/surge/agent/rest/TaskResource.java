@@ -114,7 +114,13 @@ public class TaskResource {
 
     @POST
     @Path("{id}/messages")
-    @Operation(summary = "Send a message; 200 with the reply once ready within the wait bound, else 202")
+    @Operation(summary = "Send a message; 200 with the reply once ready within the wait bound, else 202",
+            // One operation per path and method in OpenAPI: the streamed variant below is described here.
+            description = "With Accept: text/event-stream the reply is streamed as server-sent events as it is "
+                    + "written: message.created {task_id, user_message_id, reply_message_id}; delta "
+                    + "{reply_message_id, text} for each piece; message.restarted {reply_message_id} when a broken "
+                    + "upstream stream is written again (drop what was shown); then message.completed or "
+                    + "message.interrupted (the reply) or message.failed (a problem).")
     public Uni<Response> send(@PathParam("id") String id, PostMessageRequest request,
             @Parameter(description = "Makes retries safe: the same key returns the same reply")
             @HeaderParam("Idempotency-Key") String idempotencyKey,

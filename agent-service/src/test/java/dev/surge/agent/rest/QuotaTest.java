@@ -147,6 +147,8 @@ class QuotaTest {
         assertEquals(200, response.statusCode());
         Stream<String> lines = response.body();
         Iterator<String> events = lines.iterator();
+        // The task as it is now, numbered with the last event it includes (none yet).
+        assertEquals("id:0", events.next());
         assertEquals("event:task", events.next());
         return lines;
     }
