@@ -49,6 +49,7 @@ final class Report {
         run.put("amplification", round2((double) upstream.requests() / messages));
         run.put("throughput_per_s", round2(succeeded / durationSeconds));
         run.put("provider_limit_share", round2(succeeded / durationSeconds / options.load().limitPerSecond()));
+        run.put("provider_busy_share", round2(busyShare(samples, upstream, options.load().limitPerSecond())));
         run.set("latency_ms", outcomes.path("latency_ms"));
         run.set("answered_within", outcomes.path("answered_within"));
         run.put("duration_s", round2(durationSeconds));
@@ -57,6 +58,35 @@ final class Report {
             run.put("gatling_report", options.out().relativize(gatlingReport).toString());
         }
         return run;
+    }
+
+    /**
+     * The share of the provider's limit its admitted requests (requests less 429s) used from the second the first
+     * request reached it to the second the last one did: how busy Surge kept the provider while messages were
+     * there for it. Unlike {@code provider_limit_share} it leaves out the start of a run, when the users are still
+     * opening their tasks and nothing has reached the provider yet, and the end, when the last replies are relayed.
+     * 0 when fewer than two samples saw requests.
+     */
+    static double busyShare(List<UpstreamStats.Sample> samples, UpstreamStats.Sample totals, double limitPerSecond) {
+        long first = -1;
+        long last = -1;
+        long before = -1;
+        for (UpstreamStats.Sample sample : samples) {
+            if (sample.requests() == 0) {
+                before = sample.epochMillis();
+            } else if (first < 0) {
+                // It began within the second before this sample.
+                first = before < 0 ? sample.epochMillis() : before;
+            }
+            if (last < 0 && sample.requests() >= totals.requests() && totals.requests() > 0) {
+                last = sample.epochMillis();
+            }
+        }
+        if (first < 0 || last <= first) {
+            return 0;
+        }
+        double seconds = (last - first) / 1000.0;
+        return (totals.requests() - totals.rateLimited()) / seconds / limitPerSecond;
     }
 
     /** Per second since the scenario started: messages answered and failed, upstream requests and 429s (cumulative). */
@@ -127,21 +157,23 @@ final class Report {
     }
 
     static void printTable(JsonNode report) {
-        String format = "%-10s %9s %9s %7s %-22s %9s %9s %7s %9s %7s %9s %9s %9s%n";
+        String format = "%-10s %9s %9s %7s %-22s %9s %9s %7s %9s %7s %7s %9s %9s %9s%n";
         System.out.println();
         System.out.printf(format, "profile", "messages", "succeeded", "failed", "failed by status", "upstream",
-                "upstr 429", "ampl.", "msg/s", "limit", "p50 ms", "p99 ms", "time s");
+                "upstr 429", "ampl.", "msg/s", "limit", "busy", "p50 ms", "p99 ms", "time s");
         for (JsonNode run : report.path("runs")) {
             System.out.printf(format, run.path("profile").asText(), run.path("messages").asText(),
                     run.path("succeeded").asText(), run.path("failed").asText(), compact(run.path("failed_by_status")),
                     run.path("upstream_requests").asText(), run.path("upstream_429").asText(),
                     run.path("amplification").asText(), run.path("throughput_per_s").asText(),
                     percent(run.path("provider_limit_share").asDouble()),
+                    percent(run.path("provider_busy_share").asDouble()),
                     run.path("latency_ms").path("p50").asText(), run.path("latency_ms").path("p99").asText(),
                     run.path("duration_s").asText());
         }
         System.out.printf(Locale.ROOT, "%noffered %.2f messages/s against a provider limit of %.2f/s; fair-share wait "
-                + "%.1f s; patience %d s. 'limit' is the share of the provider's limit the answered messages used.%n%n",
+                + "%.1f s; patience %d s. 'limit' is the share of the provider's limit the answered messages used over the "
+                + "run, 'busy' the share its admitted requests used from the first request that reached it to the last.%n%n",
                 report.path("offered_per_s").asDouble(), report.path("provider_limit_per_s").asDouble(),
                 report.path("fair_share_wait_ms").asLong() / 1000.0, report.path("patience_s").asLong());
     }
