@@ -23,8 +23,9 @@ final class Chaos {
      *
      * @param epochMillis when it began
      * @param what        what was done, such as {@code kill -9 agent-service-1}
+     * @param callsInFlight the LLM calls the struck agent-service held as it was struck; 0 for other events
      */
-    record Event(long epochMillis, String what) {
+    record Event(long epochMillis, String what, int callsInFlight) {
     }
 
     /** How long a fault waits for its target to have an LLM call in flight before striking anyway. */
@@ -77,7 +78,7 @@ final class Chaos {
 
     /** Kills {@code service} (SIGKILL) and starts it again on its ports once it is gone. */
     void killAndRestart(SurgeProcesses.Service service) throws IOException, InterruptedException {
-        mark("kill -9 " + service.name() + inFlightNote(service));
+        strike("kill -9 ", service);
         service.kill();
         service.restart();
         mark(service.name() + " restarted");
@@ -88,7 +89,7 @@ final class Chaos {
      * and starts it again.
      */
     void terminateAndRestart(SurgeProcesses.Service service, Duration timeout) throws IOException, InterruptedException {
-        mark("SIGTERM " + service.name() + inFlightNote(service));
+        strike("SIGTERM ", service);
         int exit = service.terminate(timeout);
         mark(service.name() + (exit == -1 ? " killed after " + timeout.toSeconds() + " s" : " exited") + ", restarted");
         service.restart();
@@ -113,14 +114,22 @@ final class Chaos {
         }
     }
 
-    /** How many LLM calls an agent-service holds, for the event's text; nothing for other processes. */
-    private String inFlightNote(SurgeProcesses.Service service) throws InterruptedException {
-        return service.name().startsWith("agent-service")
-                ? String.format(" (%.0f LLM calls in flight)", inFlight(service)) : "";
+    /** Marks a fault about to strike {@code service}, with the LLM calls it holds when it is an agent-service. */
+    private void strike(String fault, SurgeProcesses.Service service) throws InterruptedException {
+        if (service.name().startsWith("agent-service")) {
+            int calls = (int) inFlight(service);
+            mark(fault + service.name() + " (" + calls + " LLM calls in flight)", calls);
+        } else {
+            mark(fault + service.name(), 0);
+        }
     }
 
     private void mark(String what) {
-        events.add(new Event(System.currentTimeMillis(), what));
+        mark(what, 0);
+    }
+
+    private void mark(String what, int callsInFlight) {
+        events.add(new Event(System.currentTimeMillis(), what, callsInFlight));
         Console.info("CHAOS: %s", what);
     }
 }

@@ -26,8 +26,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Exactly once when processes die: two agent-services and two llm-gateways on one standalone Temporal test server
  * serve users while an agent-service is killed (SIGKILL) mid-reply and restarted, a gateway is killed and
- * restarted, the provider fails a share of its requests for a while (5xx, resets, hangs), and an agent-service is
- * terminated (SIGTERM) mid-reply and restarted (each time the one holding the most LLM calls). The users behave as README asks a frontend to: each
+ * restarted, the provider fails a share of its requests for a while (5xx, resets, hangs), and the other
+ * agent-service is terminated (SIGTERM) and restarted: the one killed is the one holding the most LLM calls, so
+ * that the kill strikes replies in flight. The users behave as README asks a frontend to: each
  * message has its own {@code Idempotency-Key} and is re-sent with it, to the next instance, on a connection error, a
  * 202 or a 5xx that is not the reply's own failure. Afterwards every conversation is read back through the API and
  * checked. Run by {@code ChaosTest} and {@code ./demo --chaos}.
@@ -194,13 +195,15 @@ final class ChaosRun {
                 }
                 Future<?> faults = pool.submit(() -> {
                     Thread.sleep(5_000);
-                    chaos.killAndRestart(chaos.busiest(agents));
+                    // kill -9 the instance holding the most LLM calls, later SIGTERM the other one: each goes through one.
+                    SurgeProcesses.Service killed = chaos.busiest(agents);
+                    chaos.killAndRestart(killed);
                     Thread.sleep(3_000);
                     chaos.killAndRestart(gateway1);
                     Thread.sleep(3_000);
                     chaos.faultBurst(provider, 0.3, Duration.ofSeconds(8), Duration.ofSeconds(10));
                     Thread.sleep(3_000);
-                    chaos.terminateAndRestart(chaos.busiest(agents), Duration.ofSeconds(60));
+                    chaos.terminateAndRestart(killed == agent1 ? agent2 : agent1, Duration.ofSeconds(60));
                     return null;
                 });
                 Duration bound = settings.messageDeadline().plus(settings.thinkTime().multipliedBy(2))

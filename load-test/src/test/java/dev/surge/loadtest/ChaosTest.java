@@ -35,8 +35,11 @@ class ChaosTest {
         assertEquals(settings.users() * settings.messages(), result.sent().size());
         assertEquals(List.of(), result.violations(), "each message answered exactly once, or failed with a reason");
         assertTrue(result.completed() >= result.sent().size() * 0.9, "most messages are answered: " + result.summary());
-        assertTrue(result.upstream().path("by_status").path("client_closed").asInt() >= 1,
-                "a process died with a call at the provider, which saw its caller go: " + result.upstream());
+        // The faults struck replies in flight: an agent-service killed or terminated while it held LLM calls, or a
+        // process that died with a call at the provider, which saw its caller go. Which one, the timing decides.
+        assertTrue(result.events().stream().anyMatch(event -> event.callsInFlight() > 0)
+                || result.upstream().path("by_status").path("client_closed").asInt() >= 1,
+                "no fault struck a reply in flight: " + result.events() + " " + result.upstream());
         assertTrue(result.unusedAnswers() >= 0 && result.unusedAnswers() <= result.sent().size() * UNUSED_ANSWERS,
                 "upstream 200s for " + result.completed() + " replies: " + result.upstream());
     }
