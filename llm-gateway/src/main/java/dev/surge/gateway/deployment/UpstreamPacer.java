@@ -115,9 +115,20 @@ public final class UpstreamPacer {
     }
 
     /** Forgets a waiter that is no longer wanted: out of the queue, or, as the slow-start probe, over. */
-    private synchronized void release(Waiter waiter) {
+    private void release(Waiter waiter) {
+        // Every attempt releases its ticket when it ends: one that left the queue as an ordinary grant costs no lock
+        // and no scan of the queue.
+        if (waiter.granted) {
+            return;
+        }
+        synchronized (this) {
+            forget(waiter);
+        }
+    }
+
+    private void forget(Waiter waiter) {
         if (waiters.remove(waiter)) {
-            queuedTokens -= waiter.cost();
+            queuedTokens -= waiter.cost;
         } else if (probe == waiter) {
             probe = null;
             schedule(System.nanoTime());
@@ -242,7 +253,7 @@ public final class UpstreamPacer {
             probe = waiter;
             return true;
         }
-        long cost = waiter.cost();
+        long cost = waiter.cost;
         // Refilled first, also during a pause, so that the wait computed from the levels is not stale.
         requests.refill(now);
         tokens.refill(now);
@@ -258,15 +269,16 @@ public final class UpstreamPacer {
     private void schedule(long now) {
         while (!waiters.isEmpty() && tryTake(waiters.peekFirst(), now)) {
             Waiter next = waiters.pollFirst();
-            queuedTokens -= next.cost();
-            next.context().runOnContext(v -> next.send().run());
+            queuedTokens -= next.cost;
+            next.granted = probe != next;
+            next.context.runOnContext(v -> next.send.run());
         }
         // During slow start the probe's answer or end, not a timer, lets the next attempt go.
         if (waiters.isEmpty() || timer != -1 || slowStart()) {
             return;
         }
         long wait = Math.max(pausedUntil - now,
-                Math.max(requests.nanosUntil(0, 1), tokens.nanosUntil(0, waiters.peekFirst().cost())));
+                Math.max(requests.nanosUntil(0, 1), tokens.nanosUntil(0, waiters.peekFirst().cost)));
         timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
             synchronized (this) {
                 timer = -1;
@@ -291,6 +303,18 @@ public final class UpstreamPacer {
         }
     }
 
-    private record Waiter(Context context, Runnable send, long cost) {
+    /** An attempt waiting for its turn; {@code granted} once it left the queue other than as the probe. */
+    private static final class Waiter {
+
+        private final Context context;
+        private final Runnable send;
+        private final long cost;
+        private volatile boolean granted;
+
+        Waiter(Context context, Runnable send, long cost) {
+            this.context = context;
+            this.send = send;
+            this.cost = cost;
+        }
     }
 }
