@@ -57,8 +57,9 @@ final class Stack implements AutoCloseable {
                 String name = deployments == 1 ? "llm-simulator" : "llm-simulator-" + (i + 1);
                 simulators.add(processes.startSimulator(name, simulator.asConfig(), JAVA_OPTIONS));
             }
-            SurgeProcesses.Service gateway = processes.startGateway("llm-gateway", upstreams(profile.gatewayOverrides()),
-                    JAVA_OPTIONS);
+            SurgeProcesses.Service gateway = deployments == 1
+                    ? processes.startGateway("llm-gateway", simulators.get(0), profile.gatewayOverrides(), JAVA_OPTIONS)
+                    : processes.startGateway("llm-gateway", deployments(profile.gatewayOverrides()), JAVA_OPTIONS);
             Map<String, String> agentConfig = new LinkedHashMap<>(profile.agentServiceOverrides());
             agentConfig.put("surge.agents.default.model", MODEL);
             // The users' tokens are signed with this run's key (DemoTokens); agent-service verifies them.
@@ -85,22 +86,16 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * The gateway's upstream configuration with the profile's overrides: the single-upstream keys for one
-     * simulator; for several, one deployment each ({@code provider-1}, ...) serving {@link #MODEL}, with the
-     * profile's {@code upstream.*} overrides applied to every one of them.
+     * The gateway's configuration for several simulators: one deployment each ({@code provider-1}, ...) serving
+     * {@link #MODEL}, with the profile's {@code upstream.*} overrides applied to every one of them.
      */
-    private Map<String, String> upstreams(Map<String, String> overrides) {
+    private Map<String, String> deployments(Map<String, String> overrides) {
         Map<String, String> config = new LinkedHashMap<>();
-        if (simulators.size() == 1) {
-            config.putAll(overrides);
-            config.put(UPSTREAM_PREFIX + "url", v1(simulators.get(0)));
-            return config;
-        }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < simulators.size(); i++) {
             String prefix = "surge.gateway.deployments.provider-" + (i + 1) + ".";
             names.add("provider-" + (i + 1));
-            config.put(prefix + "url", v1(simulators.get(i)));
+            config.put(prefix + "url", simulators.get(i).url().resolve("/v1").toString());
             overrides.forEach((key, value) -> {
                 if (key.startsWith(UPSTREAM_PREFIX)) {
                     config.put(prefix + key.substring(UPSTREAM_PREFIX.length()), value);
@@ -114,10 +109,6 @@ final class Stack implements AutoCloseable {
         });
         config.put("surge.gateway.models." + MODEL + ".deployments", String.join(",", names));
         return config;
-    }
-
-    private static String v1(SurgeProcesses.Service simulator) {
-        return simulator.url().resolve("/v1").toString();
     }
 
     /** Stops every process started so far, newest first; safe to call from a shutdown hook, and twice. */

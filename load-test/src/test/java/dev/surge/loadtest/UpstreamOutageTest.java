@@ -38,12 +38,10 @@ class UpstreamOutageTest {
         Path logs = ROOT.resolve("load-test/target/upstream-outage");
         try (Stack stack = new Stack()) {
             stack.start(ROOT, Profile.RESILIENT, new SimulatorSettings(6_000, SimulatorSettings.DEFAULT_TPM), logs);
-            URI simulator = URI.create(stack.simulatorUrl());
+            SimulatorControl simulator = new SimulatorControl(URI.create(stack.simulatorUrl()));
             URI agent = URI.create(stack.agentServiceUrl());
             String token = DemoTokens.read(DemoTokens.privateKeyFile(logs)).mint("outage-user");
-            assertEquals(200, send(HttpRequest.newBuilder(simulator.resolve("/sim/config"))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"faults\":{\"error_rate\":1.0}}"))).statusCode());
+            simulator.configure("{\"faults\":{\"error_rate\":1.0}}");
 
             List<Long> callsPerMessage = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
@@ -86,10 +84,8 @@ class UpstreamOutageTest {
         return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90)).header("Authorization", "Bearer " + token);
     }
 
-    private static long upstreamRequests(URI simulator) throws IOException, InterruptedException {
-        HttpResponse<String> stats = send(HttpRequest.newBuilder(simulator.resolve("/sim/stats")).GET());
-        assertEquals(200, stats.statusCode(), stats.body());
-        return JSON.readTree(stats.body()).path("requests").asLong();
+    private static long upstreamRequests(SimulatorControl simulator) throws IOException, InterruptedException {
+        return simulator.stats().path("requests").asLong();
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
