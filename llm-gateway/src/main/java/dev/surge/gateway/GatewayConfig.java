@@ -132,9 +132,11 @@ public interface GatewayConfig {
         /**
          * The share of a known rate left unused when pacing, so that timer and network jitter do not land attempts
          * just before the deployment's own limit has refilled (each such attempt is a 429 that also counts against
-         * the limit). From 0 to below 1.
+         * the limit). From 0 to below 1. Any headroom above 0 lets the provider's own bucket gain a little slack on
+         * every paced attempt until it is full, so a small one is enough: 2 % (the provider's bucket gains one
+         * request of slack every 50 requests) kept the demo at one or two 429s per run while using 98 % of the rate.
          */
-        @WithDefault("0.05")
+        @WithDefault("0.02")
         double headroom();
 
         /** Requests per minute to pace to before (or below) what the deployment announces. */

@@ -20,7 +20,7 @@ import io.vertx.core.Vertx;
  * but holding only a short burst (one second's worth by default), because providers may enforce their per-minute
  * limits over shorter windows too. An attempt takes one request and its estimated tokens; the levels are lowered
  * to {@code x-ratelimit-remaining-*} whenever the provider reports less; after a 429 with a delay every attempt
- * is held until the delay has passed. The buckets refill a little slower than announced ({@code headroom}, 5 % by
+ * is held until the delay has passed. The buckets refill a little slower than announced ({@code headroom}, 2 % by
  * default): paced exactly at the provider's rate, timer and network jitter land some attempts a hair before the
  * provider's own bucket has refilled, and each of those is a 429 that also counts against the limit.
  *
