@@ -11,10 +11,10 @@ import dev.surge.agent.workflow.OpenTask;
 import dev.surge.agent.workflow.OwnerDirectory;
 import dev.surge.agent.workflow.OwnerDirectoryInput;
 import dev.surge.agent.workflow.WorkflowIds;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -39,16 +39,25 @@ public class OwnerDirectories {
         this.config = config;
     }
 
-    /** Registers a task about to start as open; 429 when the owner has as many open tasks as allowed. */
+    /**
+     * Registers a task about to start as open, starting the owner's directory if it is not running: one
+     * update-with-start call, so an owner's first task costs the same single round trip as any other (and the
+     * directory's first workflow task carries the update). 429 when the owner has as many open tasks as allowed.
+     */
     public void open(Owner owner, String taskId, String agent, Instant createdAt) {
         OpenTask task = new OpenTask(taskId, agent, createdAt, config.quotas().openTasksPerOwner());
+        OwnerDirectory directory = client.newWorkflowStub(OwnerDirectory.class, WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.ofOwner(owner))
+                .setTaskQueue(config.temporal().taskQueue())
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
         try {
-            try {
-                update(owner, task);
-            } catch (WorkflowNotFoundException first) {
-                start(owner);
-                update(owner, task);
-            }
+            calls.run(() -> WorkflowClient.executeUpdateWithStart(directory::openTask, task,
+                    UpdateOptions.<Void>newBuilder()
+                            .setUpdateId(task.taskId())
+                            .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                            .build(),
+                    new WithStartWorkflowOperation<>(directory::run, OwnerDirectoryInput.EMPTY)));
         } catch (WorkflowUpdateException rejected) {
             String message = rejected.getCause() instanceof ApplicationFailure failure
                     ? failure.getOriginalMessage() : null;
@@ -62,26 +71,5 @@ public class OwnerDirectories {
     /** Marks a task ended (for a task that could not start; a running conversation reports its own end). */
     public void close(Owner owner, String taskId) {
         calls.run(() -> client.newUntypedWorkflowStub(WorkflowIds.ofOwner(owner)).signal("taskEnded", taskId));
-    }
-
-    private void update(Owner owner, OpenTask task) {
-        calls.run(() -> client.newUntypedWorkflowStub(WorkflowIds.ofOwner(owner)).startUpdate(
-                UpdateOptions.newBuilder(Void.class)
-                        .setUpdateName("openTask")
-                        .setUpdateId(task.taskId())
-                        .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                        .build(), task).getResult());
-    }
-
-    private void start(Owner owner) {
-        OwnerDirectory directory = client.newWorkflowStub(OwnerDirectory.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.ofOwner(owner))
-                .setTaskQueue(config.temporal().taskQueue())
-                .build());
-        try {
-            calls.run(() -> WorkflowClient.start(directory::run, OwnerDirectoryInput.EMPTY));
-        } catch (WorkflowExecutionAlreadyStarted concurrently) {
-            // Another request (or replica) started it a moment ago: use that one.
-        }
     }
 }
