@@ -47,11 +47,11 @@ class StreamedReplyAcrossInstancesTest {
     /**
      * From the kill of the instance streaming a reply to that reply being stored by the other, with the defaults of
      * agent-service's configuration: the dead attempt's heartbeat timeout ({@code surge.llm.heartbeat-timeout}, 15 s
-     * after its last heartbeat, which came before the kill); the retry's backoff ({@code
-     * surge.llm.retry.initial-interval}, 1 s), the retry being scheduled on the dead instance's queue again; the
-     * pickup timeout of that queue ({@code surge.stream.replica-pickup-timeout}, 10 s), after which the workflow
-     * writes the reply on the shared queue, unstreamed; the reply itself (0.3 s + at most 63 tokens x 0.1 s). About
-     * 33 s; the rest is room for workflow tasks and HTTP calls on a loaded 2-core machine.
+     * after its last heartbeat, which came before the kill), after which the workflow writes the reply on the shared
+     * queue, unstreamed; then the reply itself (0.3 s + at most 63 tokens x 0.1 s). About 22 s; the rest is room for
+     * workflow tasks and HTTP calls on a loaded 2-core machine. (Before agent-service made each streamed attempt its
+     * own activity, Temporal retried the dead attempt on the dead instance's queue, where the test server never timed
+     * it out: the reply stayed PENDING.)
      */
     static final Duration TAKEOVER_BOUND = Duration.ofSeconds(60);
 
