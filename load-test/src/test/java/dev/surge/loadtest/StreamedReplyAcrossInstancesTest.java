@@ -154,7 +154,7 @@ class StreamedReplyAcrossInstancesTest {
             assertEquals(2, upstream.path("requests").asInt(), "the cut stream and the retry: " + upstream);
             assertEquals(1, upstream.path("by_status").path("client_closed").asInt(), upstream.toString());
             assertEquals(1, upstream.path("by_status").path("200").asInt(), upstream.toString());
-            Console.info("%d deltas before the kill; the reply was stored %.1f s after it", cut.named("delta").size(),
+            Console.info("deltas before the kill: %d; the reply was stored %.1f s after it", cut.named("delta").size(),
                     recoverySeconds);
         }
     }
