@@ -2,7 +2,10 @@ package dev.surge.loadtest;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +47,33 @@ final class Frontend {
 
         boolean completed() {
             return answer.status() == 200;
+        }
+    }
+
+    /** One server-sent event: its name ({@code message} when it has none) and its data as JSON. */
+    record Event(String name, JsonNode data) {
+    }
+
+    /**
+     * How a streamed message ended on its connection.
+     *
+     * @param status the response's status, 0 when the connection failed before it
+     * @param events the events received, in order
+     * @param cutBy  what ended the stream before the server closed it, empty when the server closed it (or, when
+     *               the status is not 200, the response's body)
+     */
+    record Streamed(int status, List<Event> events, String cutBy) {
+
+        /** The events called {@code name}, in order. */
+        List<Event> named(String name) {
+            return events.stream().filter(event -> event.name().equals(name)).toList();
+        }
+
+        /** The text of every {@code delta} event, joined in order: what a frontend shows. */
+        String shownText() {
+            StringBuilder text = new StringBuilder();
+            named("delta").forEach(delta -> text.append(delta.data().path("text").asText()));
+            return text.toString();
         }
     }
 
@@ -102,6 +133,62 @@ final class Frontend {
                 Thread.sleep(PAUSE.toMillis());
             }
         }
+    }
+
+    /**
+     * Sends one message once, with {@code Accept: text/event-stream}, and reads the reply's events until the server
+     * closes the stream or the connection breaks; each event is also handed to {@code onEvent} as it arrives.
+     * {@code requestTimeout} bounds the wait for the response's headers only.
+     */
+    Streamed stream(URI agent, String taskId, String content, String key, Consumer<Event> onEvent)
+            throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(agent.resolve("/tasks/" + taskId + "/messages"))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("content", content).toString(),
+                        UTF_8))
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            return new Streamed(0, List.of(), String.valueOf(e));
+        }
+        List<Event> events = new ArrayList<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), UTF_8))) {
+            if (response.statusCode() != 200) {
+                return new Streamed(response.statusCode(), List.of(), String.join("\n", lines.lines().toList()));
+            }
+            String name = null;
+            StringBuilder data = null;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    if (data != null) {
+                        Event event = new Event(name == null ? "message" : name, JSON.readTree(data.toString()));
+                        events.add(event);
+                        onEvent.accept(event);
+                    }
+                    name = null;
+                    data = null;
+                } else if (line.startsWith("event:")) {
+                    name = field(line);
+                } else if (line.startsWith("data:")) {
+                    data = data == null ? new StringBuilder(field(line)) : data.append('\n').append(field(line));
+                }
+            }
+            return new Streamed(200, List.copyOf(events), "");
+        } catch (IOException e) {
+            return new Streamed(response.statusCode(), List.copyOf(events), String.valueOf(e));
+        }
+    }
+
+    /** The value of an SSE field line: what follows the colon, without the one space after it. */
+    private static String field(String line) {
+        String value = line.substring(line.indexOf(':') + 1);
+        return value.startsWith(" ") ? value.substring(1) : value;
     }
 
     /** {@code GET <path>} of {@code agent}, once. */

@@ -18,6 +18,7 @@ import dev.surge.agent.TaskStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.TimeoutType;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -55,6 +56,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
      */
     static final String OWNER_MODEL = "owner-model";
     static final int PROGRESS_REPORTS = 2;
+    /**
+     * {@code Workflow.getVersion} change id of streamed replies: 1, each attempt is a new activity on the replica's
+     * queue and a replica that stops heartbeating is given up at once ({@link #streamOnReplica}); before, Temporal
+     * retried the one activity on that queue.
+     */
+    static final String STREAM_ATTEMPTS = "stream-attempts";
 
     private final ConversationInput input;
     private final ActivityOptions llmOptions;
@@ -303,9 +310,17 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         boolean streamed = streamTo != null && input.settings().streamPickupMillis() > 0;
         String[] text = new String[1];
         callInFlight = Workflow.newCancellationScope(() -> {
-            if (streamed) {
+            CompletionRequest whole = request.whole();
+            if (streamed && Workflow.getVersion(STREAM_ATTEMPTS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                Streamed reply = streamOnReplica(streamTo, request);
+                if (reply.text() != null) {
+                    text[0] = reply.text();
+                    return;
+                }
+                whole = request.streamedAttempt(0, reply.spentCalls()).whole();
+            } else if (streamed) {
                 try {
-                    text[0] = streamingLlm(streamTo).complete(request);
+                    text[0] = streamingLlm(streamTo, llmOptions.getRetryOptions()).complete(request);
                     return;
                 } catch (ActivityFailure failure) {
                     if (!(failure.getCause() instanceof TimeoutFailure timeout)
@@ -314,7 +329,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
                     }
                 }
             }
-            text[0] = llm.complete(request.whole());
+            text[0] = llm.complete(whole);
         });
         replyInFlight = pending.id();
         try {
@@ -336,13 +351,58 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     }
 
     /**
-     * The LLM activities on a replica's own task queue. An interrupt waits for the activity, which stops and answers
-     * with the text written so far (a cancellation's details would be lost: an activity with a retry policy records
-     * no start event, and the SDK then reports a cancellation of its own, without them).
+     * A streamed reply written on the replica's queue {@code taskQueue}, under the LLM retry policy: each attempt is a
+     * new activity there with a single try, so each has its own pickup timeout (Temporal's retries of one activity
+     * would stay on the queue of a replica that died mid-reply, and the Temporal test server arms no schedule-to-start
+     * timeout for a retry, so the reply would wait forever). A retryable failure (a broken stream, no capacity) is
+     * tried again there after the policy's backoff, or the gateway's {@code Retry-After}; a timeout (the replica did
+     * not pick the attempt up, stopped heartbeating, or overran) ends the streaming: the answer has no text and the
+     * reply is then written on the shared queue, unstreamed.
      */
-    private LlmActivities streamingLlm(String taskQueue) {
+    private Streamed streamOnReplica(String taskQueue, CompletionRequest request) {
+        LlmRetrySettings retry = input.settings().retry() == null ? LlmRetryPolicies.DEFAULT_SETTINGS
+                : input.settings().retry();
+        LlmActivities replica = streamingLlm(taskQueue, RetryOptions.newBuilder(llmOptions.getRetryOptions())
+                .setMaximumAttempts(1).build());
+        int spent = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Streamed(replica.complete(request.streamedAttempt(attempt, spent)), spent);
+            } catch (ActivityFailure failure) {
+                if (failure.getCause() instanceof TimeoutFailure) {
+                    return new Streamed(null, spent);
+                }
+                if (!(failure.getCause() instanceof ApplicationFailure app) || app.isNonRetryable()
+                        || retry.maximumAttempts() > 0 && attempt >= retry.maximumAttempts()) {
+                    throw failure;
+                }
+                if (app.getDetails().getSize() > 0) {
+                    spent = Math.max(spent, app.getDetails().get(0, LlmFailureDetails.class).upstreamCalls());
+                }
+                Workflow.sleep(app.getNextRetryDelay() != null ? app.getNextRetryDelay() : backoff(retry, attempt));
+            }
+        }
+    }
+
+    /** The retry policy's delay after attempt {@code attempt} failed. */
+    private static Duration backoff(LlmRetrySettings retry, int attempt) {
+        double millis = retry.initialIntervalMillis() * Math.pow(retry.backoffCoefficient(), attempt - 1);
+        return Duration.ofMillis((long) Math.min(millis, retry.maximumIntervalMillis()));
+    }
+
+    /** What the streamed attempts wrote: the reply, or null when the replica gave up; the upstream calls spent. */
+    private record Streamed(String text, int spentCalls) {
+    }
+
+    /**
+     * The LLM activities on a replica's own task queue, retried by {@code retry}. An interrupt waits for the activity,
+     * which stops and answers with the text written so far (a cancellation's details would be lost: an activity with
+     * a retry policy records no start event, and the SDK then reports a cancellation of its own, without them).
+     */
+    private LlmActivities streamingLlm(String taskQueue, RetryOptions retry) {
         return Workflow.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder(llmOptions)
                 .setTaskQueue(taskQueue)
+                .setRetryOptions(retry)
                 .setScheduleToStartTimeout(Duration.ofMillis(input.settings().streamPickupMillis()))
                 .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
                 .build());

@@ -52,8 +52,10 @@ public class LlmActivitiesImpl implements LlmActivities {
                     MessageFailure.REQUEST_REJECTED, new LlmFailureDetails(0, 0));
         }
         ActivityExecutionContext context = Activity.getExecutionContext();
-        LlmCallBudget budget = new LlmCallBudget(config.llm().upstreamCallBudget(),
-                context.getHeartbeatDetails(LlmCallProgress.class).orElse(LlmCallProgress.NONE).upstreamCalls());
+        // Temporal's attempts read what the earlier ones spent from the heartbeat details; the workflow's streamed
+        // attempts, each a new activity, from the request.
+        LlmCallBudget budget = new LlmCallBudget(config.llm().upstreamCallBudget(), Math.max(request.spentCalls(),
+                context.getHeartbeatDetails(LlmCallProgress.class).orElse(LlmCallProgress.NONE).upstreamCalls()));
         if (budget.left() <= 0) {
             throw ApplicationFailure.newNonRetryableFailure("the message's upstream call budget of "
                     + budget.total() + " calls is spent", MessageFailure.UPSTREAM_CAPACITY,
@@ -65,7 +67,8 @@ public class LlmActivitiesImpl implements LlmActivities {
             queue.submit(new PendingLlmCall(context.useLocalManualCompletion(), gateway.complete(chat),
                     request.acceptedAtMillis(), queue.nextArrival(), budget));
         } else {
-            StreamedReply reply = new StreamedReply(listener, json, context.getInfo().getAttempt() > 1);
+            StreamedReply reply = new StreamedReply(listener, json,
+                    request.attempt() > 1 || context.getInfo().getAttempt() > 1);
             queue.submit(new PendingLlmCall(context.useLocalManualCompletion(), reply.collect(gateway.stream(chat)),
                     request.acceptedAtMillis(), queue.nextArrival(), budget, reply::text));
         }

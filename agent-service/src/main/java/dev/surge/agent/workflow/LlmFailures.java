@@ -36,17 +36,21 @@ final class LlmFailures {
         return RetryableGatewayFailure.isGatewayUnreachable(failure) ? 0 : 1;
     }
 
-    /** The Temporal failure for a gateway call that failed; never retryable once the budget is spent. */
-    static ApplicationFailure toFailure(Throwable failure, boolean budgetSpent) {
+    /**
+     * The Temporal failure for a gateway call that failed, the message having spent {@code spent} of its {@code
+     * budget} upstream calls; never retryable once the budget is spent.
+     */
+    static ApplicationFailure toFailure(Throwable failure, int spent, int budget) {
+        boolean budgetSpent = spent >= budget;
         if (failure instanceof GatewayException gateway) {
-            LlmFailureDetails details = new LlmFailureDetails(gateway.status(), gateway.retryAfterSeconds());
+            LlmFailureDetails details = new LlmFailureDetails(gateway.status(), gateway.retryAfterSeconds(), spent);
             if (gateway.isClientError()) {
                 return ApplicationFailure.newNonRetryableFailureWithCause(gateway.getMessage(),
                         MessageFailure.REQUEST_REJECTED, gateway, details);
             }
             return capacity(gateway.getMessage(), gateway, budgetSpent, gateway.retryAfterSeconds(), details);
         }
-        LlmFailureDetails none = new LlmFailureDetails(0, 0);
+        LlmFailureDetails none = new LlmFailureDetails(0, 0, spent);
         if (failure instanceof TimeoutException) {
             return capacity("llm-gateway did not answer in time", failure, budgetSpent, 0, none);
         }

@@ -187,7 +187,7 @@ final class PendingLlmCall {
             return;
         }
         int spent = budget.spent() + LlmFailures.upstreamAttempts(failure, budget.numRetries());
-        ApplicationFailure reason = LlmFailures.toFailure(failure, spent >= budget.total());
+        ApplicationFailure reason = LlmFailures.toFailure(failure, spent, budget.total());
         if (!reason.isNonRetryable()) {
             // The next attempt reads this heartbeat's details to know what is left of the budget.
             progress = new LlmCallProgress(spent);

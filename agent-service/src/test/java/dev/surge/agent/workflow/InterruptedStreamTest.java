@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,19 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.surge.agent.Exchange;
-import dev.surge.agent.GenerationParams;
 import dev.surge.agent.MessageStatus;
-import dev.surge.agent.Owner;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ManualActivityCompletionClient;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateHandle;
-import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 
@@ -36,9 +30,8 @@ import io.temporal.worker.Worker;
  */
 class InterruptedStreamTest {
 
-    private static final String QUEUE = "test-conversations";
-    private static final String REPLICA_QUEUE = "test-conversations-replica";
-    private static final Owner OWNER = new Owner("acme", "alice");
+    private static final String QUEUE = StreamedConversations.QUEUE;
+    private static final String REPLICA_QUEUE = StreamedConversations.REPLICA_QUEUE;
 
     private final AtomicInteger calls = new AtomicInteger();
     private TestWorkflowEnvironment env;
@@ -91,19 +84,11 @@ class InterruptedStreamTest {
     }
 
     private WorkflowUpdateHandle<Exchange> send(WorkflowStub conversation, String key) {
-        return conversation.startUpdate(UpdateOptions.newBuilder(Exchange.class).setUpdateName("sendMessage")
-                .setUpdateId(key).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(),
-                new SendMessage(key + "-user", key + "-reply", "tell me", OWNER, REPLICA_QUEUE));
+        return StreamedConversations.send(conversation, key);
     }
 
     private WorkflowStub start(String id) {
-        ConversationSettings settings = new ConversationSettings(LlmRetryPolicies.DEFAULT_SETTINGS, 60_000, 10,
-                100, 100, 0, 10_000, 5_000);
-        ConversationWorkflow workflow = client.newWorkflowStub(ConversationWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-        WorkflowClient.start(workflow::run, ConversationInput.start(id, "default", GenerationParams.NONE,
-                Instant.parse("2025-01-01T00:00:00Z"), settings, OWNER));
-        return WorkflowStub.fromTyped(workflow);
+        return StreamedConversations.start(client, id, 10_000);
     }
 
     /**
