@@ -60,6 +60,7 @@ final class LoopbackStack implements AutoCloseable {
     SurgeProcesses.Service agentService(String name, List<SurgeProcesses.Service> gateways, Map<String, String> config)
             throws IOException, InterruptedException {
         Map<String, String> all = new LinkedHashMap<>(SHORT_SHUTDOWN_DELAY);
+        all.putAll(SurgeProcesses.NO_STICKY_EXECUTION);
         all.putAll(config);
         List<URI> urls = gateways.stream().map(SurgeProcesses.Service::url).toList();
         return processes.startAgentService(name, temporal, urls, signingKey, all, List.of());

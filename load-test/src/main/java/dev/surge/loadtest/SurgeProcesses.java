@@ -28,11 +28,14 @@ import java.util.Map;
 final class SurgeProcesses implements AutoCloseable {
 
     /**
-     * No sticky workflow execution for agent-services on the Temporal test server: the test server never moves a
-     * workflow task off the sticky queue of a worker that died, so queries, updates and the conversation's next
-     * step would wait for that worker forever. Without it every workflow task goes to the shared queue, which any
-     * live worker polls. A real cluster's matching service moves them after the sticky schedule-to-start timeout
-     * (5 s by default), which agent-service keeps.
+     * No sticky workflow execution, for the agent-services of runs that kill them ({@link LoopbackStack}): the
+     * Temporal test server never moves a workflow task off the sticky queue of a worker that died, so queries,
+     * updates and the conversation's next step would wait for that worker forever. Without it every workflow task
+     * goes to the shared queue, which any live worker polls. A real cluster's matching service moves them after the
+     * sticky schedule-to-start timeout (5 s by default), which agent-service keeps. The price is a replay of the
+     * workflow's whole history on every workflow task: the demo and the benchmark, which kill nothing, keep sticky
+     * execution (in the 500 x 40 demo without it, replays took the worker's CPU and replies waited past the
+     * frontends' patience).
      */
     static final Map<String, String> NO_STICKY_EXECUTION =
             Map.of("quarkus.temporal.worker.sticky-queue-schedule-to-start-timeout", "0s");
@@ -189,8 +192,7 @@ final class SurgeProcesses implements AutoCloseable {
             Map<String, String> config, List<String> javaOptions) throws IOException, InterruptedException {
         int port = freePort();
         int management = freePort();
-        Map<String, String> all = new LinkedHashMap<>(NO_STICKY_EXECUTION);
-        all.putAll(config);
+        Map<String, String> all = new LinkedHashMap<>(config);
         all.put("quarkus.http.port", Integer.toString(port));
         all.put("quarkus.management.port", Integer.toString(management));
         all.put("quarkus.temporal.connection.target", temporal);
