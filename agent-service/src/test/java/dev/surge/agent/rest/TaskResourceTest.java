@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -319,7 +320,10 @@ class TaskResourceTest {
                 // Every event type of both streams is described.
                 .body(containsString("message.restarted"))
                 .body(containsString("message.interrupted"))
-                .body(containsString("task.ended"));
+                .body(containsString("task.ended"))
+                // Schemas name properties as the JSON does (snake_case), not as the Java records do.
+                .body(containsString("message_count:"), containsString("created_at:"),
+                        not(containsString("messageCount")), not(containsString("createdAt")));
         RestAssured.given().when().get(ready).then().statusCode(200);
         RestAssured.given().when().get(metrics).then().statusCode(200);
     }
