@@ -43,6 +43,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class LlmCallQueue {
 
     private static final Logger LOG = Logger.getLogger(LlmCallQueue.class);
+    /** Heartbeats in flight at once: each is one short gRPC call, so a few threads keep hundreds of calls alive. */
+    private static final int HEARTBEAT_THREADS = 8;
     private static final Comparator<PendingLlmCall> OLDEST_FIRST = Comparator
             .comparingLong(PendingLlmCall::acceptedAtMillis)
             .thenComparingLong(PendingLlmCall::arrival);
@@ -51,10 +53,19 @@ public class LlmCallQueue {
     private final Duration shutdownGrace;
     private final PriorityQueue<PendingLlmCall> waiting = new PriorityQueue<>(OLDEST_FIRST);
     private final Set<PendingLlmCall> pending = ConcurrentHashMap.newKeySet();
-    /** Temporal's completion and heartbeat calls block on gRPC: they run here, never on an event loop. */
+    /** Temporal's completion calls block on gRPC: they run here, never on an event loop. */
     private final ExecutorService blocking = Executors.newFixedThreadPool(4, daemon("llm-completions"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             daemon("llm-heartbeats"));
+    /**
+     * The heartbeat calls, which also block on gRPC, on threads of their own: with hundreds of calls pending and a
+     * slow Temporal server a round of heartbeats takes seconds, and completions queued behind it delayed every reply
+     * (and, with the heartbeats themselves late, timed attempts out and sent them to the provider again).
+     */
+    private final ExecutorService heartbeatCalls = Executors.newFixedThreadPool(HEARTBEAT_THREADS,
+            daemon("llm-heartbeat-calls"));
+    /** Calls whose heartbeat is queued or in progress: a round adds no second one while the first has not ended. */
+    private final Set<PendingLlmCall> heartbeating = ConcurrentHashMap.newKeySet();
     private long arrivals;
     private int running;
     private boolean draining;
@@ -141,9 +152,16 @@ public class LlmCallQueue {
 
     private void heartbeatAll() {
         for (PendingLlmCall call : pending) {
-            blocking.execute(() -> {
-                if (!call.heartbeat()) {
-                    drop(call);
+            if (!heartbeating.add(call)) {
+                continue;
+            }
+            heartbeatCalls.execute(() -> {
+                try {
+                    if (!call.heartbeat()) {
+                        drop(call);
+                    }
+                } finally {
+                    heartbeating.remove(call);
                 }
             });
         }
@@ -216,6 +234,7 @@ public class LlmCallQueue {
     @PreDestroy
     void stop() {
         heartbeats.shutdownNow();
+        heartbeatCalls.shutdownNow();
         blocking.shutdown();
         try {
             if (!blocking.awaitTermination(5, TimeUnit.SECONDS)) {

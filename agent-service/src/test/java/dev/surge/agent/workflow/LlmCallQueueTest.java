@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -146,6 +148,32 @@ class LlmCallQueueTest {
         assertTrue(slow.subscriptionCancelled.get());
     }
 
+    @Test
+    void completesARepliedCallWhileHeartbeatsHang()
+            throws Exception {
+        // Heartbeats every 100 ms; Temporal answers none of them until the gate opens.
+        queue = new LlmCallQueue(21, Duration.ofMillis(300), Duration.ofSeconds(1));
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Call> hanging = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Call call = new Call("hanging-" + i, i);
+            call.completion.heartbeatGate = gate;
+            hanging.add(call);
+            queue.submit(call.pending);
+        }
+        Call replied = new Call("replied", 100);
+        queue.submit(replied.pending);
+        await().atMost(Duration.ofSeconds(5)).until(() -> replied.answer.get() != null);
+        Thread.sleep(500);
+
+        // Before, completions and heartbeats shared four threads: the hanging heartbeats held them all and the reply
+        // waited behind them.
+        replied.answer("in time");
+        await().atMost(Duration.ofSeconds(5)).until(() -> replied.completion.result.isDone());
+        assertEquals("in time", replied.completion.result.join());
+        gate.countDown();
+    }
+
     /** One activity attempt: its gateway call answers when the test says so. */
     private final class Call {
         static final String CANCELLED = "<cancelled>";
@@ -185,6 +213,8 @@ class LlmCallQueueTest {
         final CompletableFuture<Object> result = new CompletableFuture<>();
         final AtomicBoolean cancelRequested = new AtomicBoolean();
         final AtomicReference<LlmCallProgress> lastHeartbeat = new AtomicReference<>();
+        /** When set, each heartbeat waits for it, as a call to an overloaded Temporal server does. */
+        volatile CountDownLatch heartbeatGate;
 
         @Override
         public void complete(Object value) {
@@ -198,6 +228,14 @@ class LlmCallQueueTest {
 
         @Override
         public void recordHeartbeat(Object details) {
+            CountDownLatch gate = heartbeatGate;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             lastHeartbeat.set((LlmCallProgress) details);
             if (cancelRequested.get()) {
                 throw new ActivityCanceledException();
