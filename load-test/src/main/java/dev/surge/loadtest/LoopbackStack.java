@@ -20,6 +20,19 @@ final class LoopbackStack implements AutoCloseable {
     /** A loopback stack has no load balancer to wait for: a terminated instance stops taking work after a second. */
     static final Map<String, String> SHORT_SHUTDOWN_DELAY = Map.of("quarkus.shutdown.delay", "1s");
 
+    /**
+     * No sticky workflow execution, for the agent-services of these runs, which kill them: the
+     * Temporal test server never moves a workflow task off the sticky queue of a worker that died, so queries,
+     * updates and the conversation's next step would wait for that worker forever. Without it every workflow task
+     * goes to the shared queue, which any live worker polls. A real cluster's matching service moves them after the
+     * sticky schedule-to-start timeout (5 s by default), which agent-service keeps. The price is a replay of the
+     * workflow's whole history on every workflow task: the demo and the benchmark, which kill nothing, keep sticky
+     * execution (in the 500 x 40 demo without it, replays took the worker's CPU and replies waited past the
+     * frontends' patience).
+     */
+    static final Map<String, String> NO_STICKY_EXECUTION =
+            Map.of("quarkus.temporal.worker.sticky-queue-schedule-to-start-timeout", "0s");
+
     private final SurgeProcesses processes;
     private final Path logs;
     private final String temporal;
@@ -60,7 +73,7 @@ final class LoopbackStack implements AutoCloseable {
     SurgeProcesses.Service agentService(String name, List<SurgeProcesses.Service> gateways, Map<String, String> config)
             throws IOException, InterruptedException {
         Map<String, String> all = new LinkedHashMap<>(SHORT_SHUTDOWN_DELAY);
-        all.putAll(SurgeProcesses.NO_STICKY_EXECUTION);
+        all.putAll(NO_STICKY_EXECUTION);
         all.putAll(config);
         List<URI> urls = gateways.stream().map(SurgeProcesses.Service::url).toList();
         return processes.startAgentService(name, temporal, urls, signingKey, all, List.of());

@@ -27,19 +27,6 @@ import java.util.Map;
  */
 final class SurgeProcesses implements AutoCloseable {
 
-    /**
-     * No sticky workflow execution, for the agent-services of runs that kill them ({@link LoopbackStack}): the
-     * Temporal test server never moves a workflow task off the sticky queue of a worker that died, so queries,
-     * updates and the conversation's next step would wait for that worker forever. Without it every workflow task
-     * goes to the shared queue, which any live worker polls. A real cluster's matching service moves them after the
-     * sticky schedule-to-start timeout (5 s by default), which agent-service keeps. The price is a replay of the
-     * workflow's whole history on every workflow task: the demo and the benchmark, which kill nothing, keep sticky
-     * execution (in the 500 x 40 demo without it, replays took the worker's CPU and replies waited past the
-     * frontends' patience).
-     */
-    static final Map<String, String> NO_STICKY_EXECUTION =
-            Map.of("quarkus.temporal.worker.sticky-queue-schedule-to-start-timeout", "0s");
-
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
