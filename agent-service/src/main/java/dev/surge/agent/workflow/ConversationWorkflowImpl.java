@@ -45,7 +45,9 @@ import io.temporal.workflow.WorkflowInit;
  * timer, and report their end (ended, idle or cancelled) to the owner's {@link OwnerDirectory}; from version 2 of
  * {@link #OWNER_MODEL} on they also report each arriving message and finished reply, and how they ended, so the
  * directory alone answers a listing of the owner's tasks. These came after conversations were already running, so
- * they sit behind {@link #OWNER_MODEL}: a history recorded before replays without them.
+ * they sit behind {@link #OWNER_MODEL}: a history recorded before replays without them. From version 3 on a message
+ * costs its owner's directory one report instead of two, and the idle timer is one timer per idle period rather than
+ * one per message ({@link #ONE_REPORT_ONE_TIMER}).
  */
 public class ConversationWorkflowImpl implements ConversationWorkflow {
 
@@ -56,6 +58,14 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
      */
     static final String OWNER_MODEL = "owner-model";
     static final int PROGRESS_REPORTS = 2;
+    /**
+     * Version 3 of {@link #OWNER_MODEL}: one progress report per message, when its reply ends (it counts the user
+     * message too), and one idle timer at a time, re-armed for what is left of the idle period when it fires. Before,
+     * each message sent two reports and started two 24-hour timers that were never cancelled: every report costs the
+     * conversation and the directory a workflow task each, and every timer stays outstanding in the Temporal server
+     * until it fires.
+     */
+    static final int ONE_REPORT_ONE_TIMER = 3;
     /**
      * {@code Workflow.getVersion} change id of streamed replies: 1, each attempt is a new activity on the replica's
      * queue and a replica that stops heartbeating is given up at once ({@link #streamOnReplica}); before, Temporal
@@ -75,6 +85,8 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     private boolean ended;
     /** Counts messages arriving and replies finishing: the idle timer restarts whenever it moves. */
     private long activity;
+    /** When {@link #activity} last moved (workflow time, epoch milliseconds); the idle period counts from here. */
+    private long lastActivityMillis;
     /** Durable events of this run, numbered across runs, for clients that resume their event stream. */
     private final List<EventMark> events = new ArrayList<>();
     private final long firstEventId;
@@ -108,10 +120,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
     @Override
     public void run(ConversationInput input) {
         ownerModel = input.owner() == null ? Workflow.DEFAULT_VERSION
-                : Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, PROGRESS_REPORTS);
+                : Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, ONE_REPORT_ONE_TIMER);
         boolean owned = ownerModel >= 1;
         try {
-            if (owned && input.settings().idleTimeoutMillis() > 0) {
+            if (owned && input.settings().idleTimeoutMillis() > 0 && ownerModel >= ONE_REPORT_ONE_TIMER) {
+                awaitEndOrIdlePeriod(input.settings().idleTimeoutMillis());
+            } else if (owned && input.settings().idleTimeoutMillis() > 0) {
                 awaitEndOrIdle(Duration.ofMillis(input.settings().idleTimeoutMillis()));
             } else {
                 Workflow.await(() -> ended || shouldContinueAsNew());
@@ -133,7 +147,28 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         }
     }
 
-    /** Waits for the end, continue-as-new, or for {@code idle} without activity and no reply in flight (ends it). */
+    /**
+     * Waits for the end, continue-as-new, or for {@code idleMillis} without activity and no reply in flight (ends it),
+     * with one timer at a time: when it fires after a message came, the next one covers only what is left of the
+     * idle period counted from that message.
+     */
+    private void awaitEndOrIdlePeriod(long idleMillis) {
+        lastActivityMillis = Math.max(lastActivityMillis, Workflow.currentTimeMillis());
+        while (!ended && !shouldContinueAsNew()) {
+            long left = lastActivityMillis + idleMillis - Workflow.currentTimeMillis();
+            if (left > 0) {
+                Workflow.await(Duration.ofMillis(left), () -> ended || shouldContinueAsNew());
+            } else if (Workflow.isEveryHandlerFinished()) {
+                ended = true;
+            } else {
+                // Idle for the whole period with a reply still being written: a new period starts when it ends.
+                long seen = activity;
+                Workflow.await(() -> ended || shouldContinueAsNew() || activity != seen);
+            }
+        }
+    }
+
+    /** {@link #awaitEndOrIdlePeriod} before {@link #ONE_REPORT_ONE_TIMER}: a new timer each time activity moves. */
     private void awaitEndOrIdle(Duration idle) {
         while (!ended && !shouldContinueAsNew()) {
             long seen = activity;
@@ -161,10 +196,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     /**
      * Tells the owner's directory the message count and the time of this change, without waiting: the signal goes
-     * out with the workflow task, and a directory that is gone changes nothing here.
+     * out with the workflow task, and a directory that is gone changes nothing here. {@code arrival}: a message has
+     * just arrived, which only runs before {@link #ONE_REPORT_ONE_TIMER} report (from then on the report of its reply
+     * counts it).
      */
-    private void reportProgress() {
-        if (ownerModel == null || ownerModel < PROGRESS_REPORTS) {
+    private void reportProgress(boolean arrival) {
+        if (ownerModel == null || ownerModel < PROGRESS_REPORTS || arrival && ownerModel >= ONE_REPORT_ONE_TIMER) {
             return;
         }
         OwnerDirectory directory = Workflow.newExternalWorkflowStub(OwnerDirectory.class,
@@ -175,6 +212,12 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     private Instant now() {
         return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    }
+
+    /** A message arrived or a reply finished: the idle period starts again. */
+    private void touch() {
+        activity++;
+        lastActivityMillis = Workflow.currentTimeMillis();
     }
 
     @Override
@@ -213,7 +256,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             Workflow.await(() -> recent.containsKey(request.messageId()));
             return recent.get(request.messageId());
         }
-        activity++;
+        touch();
         Instant now = now();
         Message user = new Message(request.messageId(), nextSeq++, Message.USER, request.content(),
                 MessageStatus.COMPLETED, null, now, null);
@@ -224,7 +267,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
         messages.add(pending);
         mark(EventMark.CREATED, user.id());
         mark(EventMark.CREATED, pending.id());
-        reportProgress();
+        reportProgress(true);
 
         long ticket = nextTicket++;
         Workflow.await(() -> serving == ticket);
@@ -233,7 +276,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             reply = ask(user, pending, request.streamTo());
         } finally {
             serving++;
-            activity++;
+            touch();
         }
         messages.set(replyIndex, reply);
         mark(switch (reply.status()) {
@@ -241,7 +284,7 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
             case INTERRUPTED -> EventMark.INTERRUPTED;
             default -> EventMark.FAILED;
         }, reply.id());
-        reportProgress();
+        reportProgress(false);
         if (reply.status() == MessageStatus.COMPLETED
                 || reply.status() == MessageStatus.INTERRUPTED && reply.content() != null) {
             remember(user);

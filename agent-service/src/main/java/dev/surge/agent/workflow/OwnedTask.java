@@ -12,9 +12,10 @@ import dev.surge.agent.TaskStatus;
  * @param createdAt    when it was created
  * @param open         whether it is still RUNNING (it counts against the open-task quota)
  * @param status       how it ended once closed, RUNNING while open; null in entries recorded before it was kept
- * @param messageCount messages of the conversation, as the task last reported them
- * @param lastActivity when a message last arrived or a reply last finished (or the task ended); null before the
- *                     task reported any
+ * @param messageCount messages of the conversation, as the task last reported them: a message is counted with its
+ *                     reply, once the reply has ended (before version 3 of the owner model, also on arrival)
+ * @param lastActivity when a reply last ended, or the task ended (before version 3 of the owner model, also when a
+ *                     message arrived); null before the task reported any
  */
 public record OwnedTask(String taskId, String agent, Instant createdAt, boolean open, TaskStatus status,
         long messageCount, Instant lastActivity) {

@@ -20,7 +20,9 @@ import dev.surge.agent.Message;
 import dev.surge.agent.MessageFailure;
 import dev.surge.agent.MessageStatus;
 import dev.surge.agent.Owner;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -222,6 +224,27 @@ class ConversationWorkflowTest {
 
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, conversation.describe().getStatus());
         assertEquals(List.of(false), openFlags(directory));
+    }
+
+    @Test
+    void eachMessageCostsItsOwnersDirectoryOneReportAndTheIdleTimerIsStartedOnce() {
+        llm.then(request -> "first").then(request -> "second").then(request -> "third");
+        WorkflowStub directory = startDirectory();
+        open(directory, "reported", 5);
+        WorkflowStub conversation = start("reported", 1000, Duration.ofHours(1));
+
+        send(conversation, "k1", "one");
+        send(conversation, "k2", "two");
+        send(conversation, "k3", "three");
+
+        List<EventType> events = client.fetchHistory("reported").getEvents().stream().map(HistoryEvent::getEventType)
+                .toList();
+        assertEquals(3, events.stream().filter(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED::equals)
+                .count(), "one report per message, when its reply ends: " + events);
+        assertEquals(1, events.stream().filter(EventType.EVENT_TYPE_TIMER_STARTED::equals).count(),
+                "one idle timer for messages within one idle period: " + events);
+        OwnedTask listed = List.of(directory.query("tasks", OwnedTask[].class)).get(0);
+        assertEquals(6, listed.messageCount(), "the last report counts every message and reply");
     }
 
     @Test
