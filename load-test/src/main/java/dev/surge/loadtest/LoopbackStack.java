@@ -50,9 +50,15 @@ final class LoopbackStack implements AutoCloseable {
 
     /** Temporal and a simulator without limits that answers after {@code providerLatency}; logs go to {@code logs}. */
     static LoopbackStack start(Path root, Path logs, Duration providerLatency) throws IOException, InterruptedException {
+        return start(root, logs, providerLatency, List.of());
+    }
+
+    /** As {@link #start(Path, Path, Duration)}, the Temporal test server with {@code temporalJavaOptions}. */
+    static LoopbackStack start(Path root, Path logs, Duration providerLatency, List<String> temporalJavaOptions)
+            throws IOException, InterruptedException {
         SurgeProcesses processes = new SurgeProcesses(root, logs, "sk-surge-chaos");
         try {
-            String temporal = processes.startTemporal();
+            String temporal = processes.startTemporal(temporalJavaOptions);
             SurgeProcesses.Service simulator = processes.startSimulator("llm-simulator", Map.of("surge.simulator.rpm", "0",
                     "surge.simulator.tpm", "0",
                     "surge.simulator.latency.first-token", providerLatency.toMillis() + "ms",

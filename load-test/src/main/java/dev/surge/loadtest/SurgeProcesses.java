@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URISyntaxException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,15 +128,26 @@ final class SurgeProcesses implements AutoCloseable {
         }
     }
 
-    /** A Temporal test server in its own process; answers its frontend address ({@code host:port}). */
+    /**
+     * A Temporal test server in its own process ({@link TemporalTestServer}: temporal-test-server with a workaround for
+     * a leak that slows long runs); answers its frontend address ({@code host:port}).
+     */
     String startTemporal() throws IOException, InterruptedException {
+        return startTemporal(List.of());
+    }
+
+    /** A Temporal test server as {@link #startTemporal()} starts it, with {@code javaOptions} too. */
+    String startTemporal(List<String> javaOptions) throws IOException, InterruptedException {
         int port = freePort();
-        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
+        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it), and this
+        // module's classes for the launcher class.
         Path agentApp = quarkusApp("agent-service");
-        ManagedProcess temporal = launch("temporal", "temporal", List.of(JAVA, "-Xmx1g", "-cp",
-                agentApp.resolve("lib/main") + "/*" + File.pathSeparator + agentApp.resolveSibling("embedded-temporal")
-                        + "/*",
-                "io.temporal.testserver.TestServer", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g"));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-cp", agentApp.resolve("lib/main") + "/*" + File.pathSeparator
+                + agentApp.resolveSibling("embedded-temporal") + "/*" + File.pathSeparator
+                + classesOf(TemporalTestServer.class), TemporalTestServer.class.getName(), Integer.toString(port)));
+        ManagedProcess temporal = launch("temporal", "temporal", command);
         temporal.awaitPortOpen(port, START_TIMEOUT);
         return "127.0.0.1:" + port;
     }
@@ -257,6 +269,15 @@ final class SurgeProcesses implements AutoCloseable {
                     + "./mvnw -B package -DskipTests (./demo and ./bench do)");
         }
         return app;
+    }
+
+    /** Where {@code type} was loaded from: this module's classes folder or jar. */
+    private static Path classesOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() {
