@@ -111,7 +111,7 @@ public final class TemporalTestServer {
                 Object clock = read(read(server, "testServicesStarter"), "selfAdvancingTimer");
                 LockEvents events = new LockEvents(clock, (Lock) read(clock, "lock"), (List<?>) read(clock,
                         "lockEvents"));
-                events.size();
+                events.size(); // the lock and the list are what this code takes them for
                 return events;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 System.err.println("lock events are not pruned, this temporal-test-server keeps them elsewhere ("

@@ -196,9 +196,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     /**
      * Tells the owner's directory the message count and the time of this change, without waiting: the signal goes
-     * out with the workflow task, and a directory that is gone changes nothing here. {@code arrival}: a message has
-     * just arrived, which only runs before {@link #ONE_REPORT_ONE_TIMER} report (from then on the report of its reply
-     * counts it).
+     * out with the workflow task, and a directory that is gone changes nothing here. {@code arrival}: the report of a
+     * message that has just arrived, which only runs from before {@link #ONE_REPORT_ONE_TIMER} send (from then on the
+     * report of its reply counts it).
      */
     private void reportProgress(boolean arrival) {
         if (ownerModel == null || ownerModel < PROGRESS_REPORTS || arrival && ownerModel >= ONE_REPORT_ONE_TIMER) {
