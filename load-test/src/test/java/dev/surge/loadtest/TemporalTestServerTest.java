@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The launcher's Temporal test server drops the lock events temporal-test-server leaks, and keeps serving
  * conversations while it does. Real processes on loopback, as the demo starts them, with events kept 1 s instead of
- * 2 minutes so that the test sees them go.
+ * 30 s so that the test sees them go.
  */
 class TemporalTestServerTest {
 
