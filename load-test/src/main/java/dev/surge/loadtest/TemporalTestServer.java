@@ -96,28 +96,38 @@ public final class TemporalTestServer {
         stopped.await();
     }
 
-    /** The clock's list of lock events, reached by reflection. */
+    /**
+     * The clock's list of lock events, reached by reflection. The fields are looked up once, here, so that a prune
+     * holds the clock's lock only for the list walk, and a version with other internals is found at start.
+     */
     static final class LockEvents {
 
         private final Object clock;
         private final Lock lock;
         private final List<?> events;
+        /** {@code SelfAdvancingTimerImpl.timeLockOnEmptyQueueHandle}: the handle held while no timer is scheduled. */
+        private final Field idleHandle;
+        /** {@code TimerLockHandle.event}: the event a handle removes when it unlocks. */
+        private final Field handleEvent;
+        /** {@code LockEvent.timestamp}: when the event was added (wall clock, milliseconds). */
+        private final Field timestamp;
         private long dropped;
 
-        private LockEvents(Object clock, Lock lock, List<?> events) {
+        private LockEvents(Object clock) throws ReflectiveOperationException {
+            Class<?> type = clock.getClass();
             this.clock = clock;
-            this.lock = lock;
-            this.events = events;
+            this.lock = (Lock) field(type, "lock").get(clock);
+            this.events = (List<?>) field(type, "lockEvents").get(clock);
+            this.idleHandle = field(type, "timeLockOnEmptyQueueHandle");
+            this.handleEvent = field(Class.forName(type.getName() + "$TimerLockHandle"), "event");
+            this.timestamp = field(Class.forName(type.getName() + "$LockEvent"), "timestamp");
         }
 
         /** The server's lock events, or null (said on standard error) when this version keeps them elsewhere. */
         static LockEvents of(Object server) {
             try {
-                Object clock = read(read(server, "testServicesStarter"), "selfAdvancingTimer");
-                LockEvents events = new LockEvents(clock, (Lock) read(clock, "lock"), (List<?>) read(clock,
-                        "lockEvents"));
-                events.size(); // the lock and the list are what this code takes them for
-                return events;
+                Object starter = field(server.getClass(), "testServicesStarter").get(server);
+                return new LockEvents(field(starter.getClass(), "selfAdvancingTimer").get(starter));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 System.err.println("lock events are not pruned, this temporal-test-server keeps them elsewhere ("
                         + e + "): long runs slow down with every message");
@@ -131,21 +141,21 @@ public final class TemporalTestServer {
             int count = 0;
             lock.lock();
             try {
-                Object idleHandle = read(clock, "timeLockOnEmptyQueueHandle");
-                Object idleEvent = idleHandle == null ? null : read(idleHandle, "event");
+                Object idle = idleHandle.get(clock);
+                Object idleEvent = idle == null ? null : handleEvent.get(idle);
                 for (Iterator<?> it = events.iterator(); it.hasNext();) {
                     Object event = it.next();
                     if (event == idleEvent) {
                         continue;
                     }
                     // Appended as they happen: the first young one ends the old ones.
-                    if ((Long) read(event, "timestamp") >= before) {
+                    if (timestamp.getLong(event) >= before) {
                         break;
                     }
                     it.remove();
                     count++;
                 }
-            } catch (ReflectiveOperationException e) {
+            } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             } finally {
                 lock.unlock();
@@ -170,16 +180,9 @@ public final class TemporalTestServer {
         }
     }
 
-    private static Object read(Object target, String name) throws ReflectiveOperationException {
-        for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field.get(target);
-            } catch (NoSuchFieldException e) {
-                // declared higher up
-            }
-        }
-        throw new NoSuchFieldException(target.getClass().getName() + "." + name);
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field field = type.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
     }
 }

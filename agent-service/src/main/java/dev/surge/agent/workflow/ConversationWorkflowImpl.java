@@ -123,10 +123,11 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
                 : Workflow.getVersion(OWNER_MODEL, Workflow.DEFAULT_VERSION, ONE_REPORT_ONE_TIMER);
         boolean owned = ownerModel >= 1;
         try {
-            if (owned && input.settings().idleTimeoutMillis() > 0 && ownerModel >= ONE_REPORT_ONE_TIMER) {
-                awaitEndOrIdlePeriod(input.settings().idleTimeoutMillis());
-            } else if (owned && input.settings().idleTimeoutMillis() > 0) {
-                awaitEndOrIdle(Duration.ofMillis(input.settings().idleTimeoutMillis()));
+            long idleMillis = input.settings().idleTimeoutMillis();
+            if (owned && idleMillis > 0 && ownerModel >= ONE_REPORT_ONE_TIMER) {
+                awaitEndOrIdlePeriod(idleMillis);
+            } else if (owned && idleMillis > 0) {
+                awaitEndOrIdle(Duration.ofMillis(idleMillis));
             } else {
                 Workflow.await(() -> ended || shouldContinueAsNew());
             }
@@ -196,9 +197,9 @@ public class ConversationWorkflowImpl implements ConversationWorkflow {
 
     /**
      * Tells the owner's directory the message count and the time of this change, without waiting: the signal goes
-     * out with the workflow task, and a directory that is gone changes nothing here. {@code arrival}: the report of a
-     * message that has just arrived, which only runs from before {@link #ONE_REPORT_ONE_TIMER} send (from then on the
-     * report of its reply counts it).
+     * out with the workflow task, and a directory that is gone changes nothing here. {@code arrival}: a message has
+     * just arrived; only runs started before {@link #ONE_REPORT_ONE_TIMER} report that (later ones count it in the
+     * report of its reply).
      */
     private void reportProgress(boolean arrival) {
         if (ownerModel == null || ownerModel < PROGRESS_REPORTS || arrival && ownerModel >= ONE_REPORT_ONE_TIMER) {
