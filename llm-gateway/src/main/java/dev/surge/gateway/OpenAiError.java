@@ -1,13 +1,11 @@
 package dev.surge.gateway;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 /**
- * An error body in OpenAI's format: {@code {"error":{"message":...,"type":...,"param":...,"code":...}}}.
+ * An error body in OpenAI's format: {@code {"error":{"message":...,"type":...,"param":...,"code":...}}}, written
+ * by {@link GatewayJson#error}.
  *
  * @param error what went wrong
  */
-@RegisterForReflection
 public record OpenAiError(Detail error) {
 
     /**
@@ -18,7 +16,6 @@ public record OpenAiError(Detail error) {
      * @param param the request field at fault, or null
      * @param code a machine-readable reason, e.g. {@code invalid_api_key}
      */
-    @RegisterForReflection
     public record Detail(String message, String type, String param, String code) {
     }
 

@@ -6,13 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.surge.gateway.ChatCompletionRequest;
 import dev.surge.gateway.GatewayConfig;
+import dev.surge.gateway.GatewayJson;
 import dev.surge.gateway.InvalidRequestException;
-import dev.surge.gateway.ModelList;
 import dev.surge.gateway.OpenAiError;
 import dev.surge.gateway.deployment.Deployments;
 import dev.surge.gateway.service.ChatCompletionService;
@@ -35,25 +32,19 @@ public class GatewayRoutes {
     private final ChatCompletionService chatCompletions;
     private final ErrorResponses errors;
     private final GatewayMetrics metrics;
-    private final ObjectMapper mapper;
     private final GatewayConfig config;
     private final String modelList;
 
     @Inject
     GatewayRoutes(ApiKeyAuthenticator authenticator, ChatCompletionService chatCompletions, ErrorResponses errors,
-            GatewayMetrics metrics, ObjectMapper mapper, GatewayConfig config, Deployments deployments) {
+            GatewayMetrics metrics, GatewayConfig config, Deployments deployments) {
         this.authenticator = authenticator;
         this.chatCompletions = chatCompletions;
         this.errors = errors;
         this.metrics = metrics;
-        this.mapper = mapper;
         this.config = config;
         // A static list, written once: it answers even while every deployment is down.
-        try {
-            this.modelList = mapper.writeValueAsString(ModelList.of(deployments.models()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("The model list could not be written as JSON", e);
-        }
+        this.modelList = GatewayJson.modelList(deployments.models());
     }
 
     void init(@Observes Router router) {
@@ -88,7 +79,7 @@ public class GatewayRoutes {
         ChatCompletionRequest request;
         try {
             Buffer body = context.body().buffer();
-            request = ChatCompletionRequest.parse(body == null ? Buffer.buffer() : body, mapper.getFactory());
+            request = ChatCompletionRequest.parse(body == null ? Buffer.buffer() : body, GatewayJson.FACTORY);
         } catch (InvalidRequestException e) {
             metrics.requestCompleted(GatewayMetrics.UNKNOWN_MODEL, "invalid_request", Duration.ZERO);
             context.response().putHeader(ChatCompletionService.ATTEMPTS_HEADER, "0");

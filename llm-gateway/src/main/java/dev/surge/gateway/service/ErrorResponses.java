@@ -4,11 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.surge.gateway.GatewayJson;
 import dev.surge.gateway.OpenAiError;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -22,20 +19,9 @@ import io.vertx.core.http.HttpServerResponse;
 @ApplicationScoped
 public class ErrorResponses {
 
-    private final ObjectMapper mapper;
-
-    @Inject
-    ErrorResponses(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
-
     /** The JSON of an error. */
     public Buffer json(OpenAiError error) {
-        try {
-            return Buffer.buffer(mapper.writeValueAsBytes(error));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("An error record could not be written as JSON", e);
-        }
+        return GatewayJson.error(error);
     }
 
     /** Ends the response with the error and {@code x-should-retry} as given; other headers are the caller's. */
