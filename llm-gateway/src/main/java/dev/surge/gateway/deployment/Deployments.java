@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.GatewayConfig;
 import io.vertx.core.Vertx;
@@ -20,7 +20,7 @@ import io.vertx.core.Vertx;
  * Without deployments the single {@code surge.gateway.upstream.*} is the deployment
  * {@value GatewayConfig#DEFAULT_DEPLOYMENT}; without models every model name goes to every deployment as named.
  */
-@ApplicationScoped
+@Singleton
 public class Deployments {
 
     /** In {@code surge.gateway.models.<model>.deployments}: every configured deployment. */

@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -20,7 +20,7 @@ import io.quarkus.runtime.StartupEvent;
  * {@code surge.gateway.api-keys}. Keys are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the
  * time taken says nothing about how close a guess was, not even its length.
  */
-@ApplicationScoped
+@Singleton
 public class ApiKeyAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyAuthenticator.class);

@@ -2,9 +2,9 @@ package dev.surge.gateway.rest;
 
 import java.time.Duration;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.ChatCompletionRequest;
 import dev.surge.gateway.GatewayConfig;
@@ -25,7 +25,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * gateway key. Plain Vert.x routes, so that a call's status and headers are set only once the upstream has
  * answered and a stream is relayed chunk by chunk.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayRoutes {
 
     private final ApiKeyAuthenticator authenticator;

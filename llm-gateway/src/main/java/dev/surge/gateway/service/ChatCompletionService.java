@@ -2,8 +2,8 @@ package dev.surge.gateway.service;
 
 import java.time.Duration;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.ChatCompletionRequest;
 import dev.surge.gateway.GatewayConfig;
@@ -15,7 +15,7 @@ import io.vertx.ext.web.RoutingContext;
  * Forwards chat completions to the model's deployments with retries, fallbacks and backpressure; each call runs
  * as a {@link ChatCompletionCall}.
  */
-@ApplicationScoped
+@Singleton
 public class ChatCompletionService {
 
     /** On every answer to a chat completion: how many attempts the call sent upstream (0 when none). */

@@ -3,7 +3,7 @@ package dev.surge.gateway.service;
 import java.time.Duration;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.GatewayJson;
 import dev.surge.gateway.OpenAiError;
@@ -16,7 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
  * (scrubbed of the deployment's key), and the gateway's own refusals. Whether the caller may retry is always
  * said in {@code x-should-retry}.
  */
-@ApplicationScoped
+@Singleton
 public class ErrorResponses {
 
     /** The JSON of an error. */

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.GatewayConfig;
 import dev.surge.gateway.deployment.Deployment;
@@ -28,7 +28,7 @@ import io.micrometer.core.instrument.Timer;
  * in a map keyed by plain strings (never by building an id and its tags per call), and percentile histograms are
  * published only when {@code surge.gateway.metrics-percentile-histograms} asks for them.
  */
-@ApplicationScoped
+@Singleton
 public class GatewayMetrics {
 
     /** The {@code model} tag of calls refused before their body was read. */

@@ -3,8 +3,8 @@ package dev.surge.gateway.service;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.GatewayConfig;
 import io.vertx.core.Context;
@@ -16,7 +16,7 @@ import io.vertx.core.Vertx;
  * at most {@code surge.gateway.queue-timeout}, then is shed. Waiting uses Vert.x timers, never a blocked thread;
  * each answer is delivered on the caller's own context.
  */
-@ApplicationScoped
+@Singleton
 public class InFlightLimiter {
 
     private final Vertx vertx;

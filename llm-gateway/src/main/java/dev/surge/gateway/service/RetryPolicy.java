@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.surge.gateway.GatewayConfig;
 import io.vertx.core.MultiMap;
@@ -23,7 +23,7 @@ import io.vertx.core.MultiMap;
  * (see the README, "Who retries what"); it tells its callers {@code x-should-retry: false} once it has spent them.
  * The one place where {@code Retry-After} is read and written.
  */
-@ApplicationScoped
+@Singleton
 public class RetryPolicy {
 
     private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 409, 429, 500, 502, 503, 504);
