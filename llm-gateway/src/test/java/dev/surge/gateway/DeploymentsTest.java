@@ -336,11 +336,7 @@ class DeploymentsTest {
     }
 
     private HttpRequest request(String body) {
-        return HttpRequest.newBuilder(chatCompletions)
-                .header("Authorization", "Bearer " + Fixtures.GATEWAY_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return Fixtures.gatewayRequest(chatCompletions, body);
     }
 
     private static HttpClient http() {

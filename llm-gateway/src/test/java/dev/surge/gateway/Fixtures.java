@@ -1,9 +1,11 @@
 package dev.surge.gateway;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** OpenAI-shaped bodies, as a real provider sends them. */
+/** OpenAI-shaped bodies, as a real provider sends them, and a call to the gateway. */
 public final class Fixtures {
 
     /** The gateway key tests present (the documented dev/test key). */
@@ -53,5 +55,14 @@ public final class Fixtures {
                 .collect(Collectors.joining());
         String finish = prefix + "\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}";
         return "data: " + role + "\n\n" + deltas + "data: " + finish + "\n\ndata: [DONE]\n\n";
+    }
+
+    /** A {@code POST} of {@code body} to the gateway's {@code chatCompletions} URI with the dev key. */
+    public static HttpRequest gatewayRequest(URI chatCompletions, String body) {
+        return HttpRequest.newBuilder(chatCompletions)
+                .header("Authorization", "Bearer " + GATEWAY_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 }

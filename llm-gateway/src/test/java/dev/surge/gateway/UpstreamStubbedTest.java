@@ -75,10 +75,6 @@ abstract class UpstreamStubbedTest {
 
     /** A call to the gateway with the dev key. */
     HttpRequest gatewayRequest(String body) {
-        return HttpRequest.newBuilder(chatCompletions)
-                .header("Authorization", "Bearer " + Fixtures.GATEWAY_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        return Fixtures.gatewayRequest(chatCompletions, body);
     }
 }

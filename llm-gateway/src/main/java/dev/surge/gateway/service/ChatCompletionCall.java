@@ -228,7 +228,7 @@ final class ChatCompletionCall implements ModelRoute.Attempts, UpstreamAttempt.L
     public void committing(HttpClientResponse upstream) {
         committed = true;
         cancelDeadline();
-        response.setStatusCode(upstream.statusCode()).setChunked(true);
+        response.setStatusCode(upstream.statusCode());
         Deployment deployment = attempt.deployment();
         ErrorResponses.copyHeaders(upstream.headers(), response, deployment.client().apiKey());
         response.putHeader(ChatCompletionService.DEPLOYMENT_HEADER, deployment.name());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -11,6 +12,10 @@ import io.vertx.core.http.HttpServerResponse;
  * status and headers are set only with the first byte (so that a failure before it may still be retried
  * elsewhere); a failure after it breaks the answer off. Keeps the last two chunks (references, not copies), to
  * read the answer's {@code usage} without parsing the body.
+ *
+ * <p>A completion that is not streamed and whose length the upstream announced ({@code Content-Length}) is passed
+ * on with that length rather than chunked, and ended by its last bytes: one that arrives in one piece
+ * reaches the caller in one write with its headers, instead of a second write for the chunked terminator.
  */
 final class Relay {
 
@@ -19,7 +24,7 @@ final class Relay {
     /** What the call hears from its relay. */
     interface Listener {
 
-        /** The first byte is about to reach the caller: set the status and headers. */
+        /** The first byte is about to reach the caller: set the status and headers (the relay sets the framing). */
         void committing(HttpClientResponse upstream);
 
         /** The answer ended normally, all of it relayed. */
@@ -39,6 +44,8 @@ final class Relay {
     private Buffer previous;
     private Buffer last;
     private boolean committed;
+    /** Bytes of a length-announced answer still to come; -1 for a chunked one. */
+    private long remaining = -1;
 
     Relay(UpstreamAttempt attempt, HttpServerResponse response, Listener listener) {
         this.attempt = attempt;
@@ -47,6 +54,8 @@ final class Relay {
     }
 
     void start(HttpClientResponse upstream) {
+        // A stream stays chunked whatever the upstream announced: breaking one off ends it with an error event.
+        remaining = attempt.streamed() ? -1 : announcedLength(upstream);
         upstream.handler(chunk -> {
             if (!attempt.live()) {
                 return;
@@ -54,6 +63,18 @@ final class Relay {
             commit(upstream);
             previous = last;
             last = chunk;
+            if (remaining >= 0 && chunk.length() >= remaining) {
+                // The whole answer is here: end the caller's response with it, and the attempt, without waiting
+                // for the upstream's end (which the attempt, no longer live, then ignores).
+                remaining = 0;
+                attempt.end();
+                response.end(chunk);
+                listener.relayed(promptTokens());
+                return;
+            }
+            if (remaining > 0) {
+                remaining -= chunk.length();
+            }
             response.write(chunk);
             if (response.writeQueueFull()) {
                 upstream.pause();
@@ -86,6 +107,24 @@ final class Relay {
         if (!committed) {
             committed = true;
             listener.committing(upstream);
+            if (remaining >= 0) {
+                response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(remaining));
+            } else {
+                response.setChunked(true);
+            }
+        }
+    }
+
+    /** The upstream's {@code Content-Length}, or -1 when it sent none (or also a transfer coding, or nonsense). */
+    private static long announcedLength(HttpClientResponse upstream) {
+        String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || upstream.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            return -1;
+        }
+        try {
+            return Math.max(-1, Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

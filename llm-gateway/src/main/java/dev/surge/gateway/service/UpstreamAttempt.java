@@ -76,6 +76,11 @@ final class UpstreamAttempt {
         return deployment;
     }
 
+    /** Whether the call asked for a stream ({@code "stream": true}). */
+    boolean streamed() {
+        return stream;
+    }
+
     /** Whether the attempt still works for its call: not cancelled, not failed, its answer not fully relayed. */
     boolean live() {
         return !over;
