@@ -46,8 +46,14 @@ final class ManagedProcess implements AutoCloseable {
 
     /** Starts {@code command} with its output going to {@code log}. */
     static ManagedProcess start(String name, List<String> command, Path log) throws IOException {
+        return start(name, command, null, log);
+    }
+
+    /** Starts {@code command} in {@code directory} (null: this process's) with its output going to {@code log}. */
+    static ManagedProcess start(String name, List<String> command, Path directory, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(directory == null ? null : directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -31,6 +31,8 @@ final class SurgeProcesses implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** The AppCDS archive a Quarkus build writes into {@code target/quarkus-app} when asked to. */
+    private static final String APP_CDS = "app-cds.jsa";
 
     private final Path root;
     private final Path logs;
@@ -60,6 +62,8 @@ final class SurgeProcesses implements AutoCloseable {
 
         private final String name;
         private final List<String> command;
+        /** Where it runs; null: the launcher's own folder. */
+        private final Path directory;
         private final URI url;
         private final URI ready;
         private final URI metrics;
@@ -67,9 +71,10 @@ final class SurgeProcesses implements AutoCloseable {
         /** Starts so far: the log of each start after the first gets its number, so a killed one's log is kept. */
         private int starts;
 
-        private Service(String name, List<String> command, int port, int managementPort) {
+        private Service(String name, List<String> command, Path directory, int port, int managementPort) {
             this.name = name;
             this.command = List.copyOf(command);
+            this.directory = directory;
             this.url = URI.create("http://127.0.0.1:" + port);
             this.ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
             this.metrics = URI.create("http://127.0.0.1:" + managementPort + "/q/metrics");
@@ -120,7 +125,7 @@ final class SurgeProcesses implements AutoCloseable {
         private void start() throws IOException, InterruptedException {
             long spawned = System.nanoTime();
             starts++;
-            process = launch(name, starts == 1 ? name : name + "." + starts, command);
+            process = launch(name, starts == 1 ? name : name + "." + starts, command, directory);
             process.awaitHttpReady(ready, START_TIMEOUT, READY_PROBE_INTERVAL);
             synchronized (running) {
                 readyMillis.put(name, (System.nanoTime() - spawned) / 1e6);
@@ -240,22 +245,35 @@ final class SurgeProcesses implements AutoCloseable {
 
     private Service startQuarkus(String name, String module, List<String> javaOptions, Map<String, String> config,
             int port, int managementPort) throws IOException, InterruptedException {
+        Path app = quarkusApp(module);
+        // An AppCDS archive (llm-gateway's build writes one: quarkus.package.jar.appcds.enabled) maps the classes
+        // its start-up loads instead of loading them one by one. The JVM takes it only with the class path it was
+        // written with, the jar named from its own folder, so the application then runs from there.
+        boolean appCds = Files.isRegularFile(app.resolve(APP_CDS));
         List<String> command = new ArrayList<>();
         command.add(JAVA);
+        if (appCds) {
+            command.add("-XX:SharedArchiveFile=" + APP_CDS);
+        }
         command.addAll(javaOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", quarkusApp(module).resolve("quarkus-run.jar").toString()));
-        Service service = new Service(name, command, port, managementPort);
+        command.addAll(List.of("-jar", appCds ? "quarkus-run.jar" : app.resolve("quarkus-run.jar").toString()));
+        Service service = new Service(name, command, appCds ? app : null, port, managementPort);
         service.start();
         return service;
     }
 
     private ManagedProcess launch(String name, String logName, List<String> command) throws IOException {
+        return launch(name, logName, command, null);
+    }
+
+    private ManagedProcess launch(String name, String logName, List<String> command, Path directory)
+            throws IOException {
         synchronized (running) {
             if (closed) {
                 throw new IOException("the stack is stopping; " + name + " was not started");
             }
-            ManagedProcess process = ManagedProcess.start(name, command, log(logName));
+            ManagedProcess process = ManagedProcess.start(name, command, directory, log(logName));
             running.push(process);
             pids.put(name, process.pid());
             return process;
