@@ -44,11 +44,6 @@ final class ManagedProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code command} with its output going to {@code log}. */
-    static ManagedProcess start(String name, List<String> command, Path log) throws IOException {
-        return start(name, command, null, log);
-    }
-
     /** Starts {@code command} in {@code directory} (null: this process's) with its output going to {@code log}. */
     static ManagedProcess start(String name, List<String> command, Path directory, Path log) throws IOException {
         Files.createDirectories(log.getParent());
