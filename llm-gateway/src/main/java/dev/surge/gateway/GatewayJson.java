@@ -8,16 +8,19 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import io.vertx.core.buffer.Buffer;
 
 /**
- * The JSON the gateway writes itself, error bodies and the model list, written with Jackson's streaming generator;
- * requests are read with the same factory ({@link ChatCompletionRequest#parse}).
+ * The JSON the gateway writes itself, error bodies and the model list, written with Jackson's streaming generator,
+ * and the upstream error bodies it reads; requests are read with the same factory ({@link ChatCompletionRequest#parse}).
  *
- * <p>Not with an {@code ObjectMapper}: these are two small fixed shapes, while creating Quarkus's mapper loaded
- * about 600 classes and took about 0.4 s of the gateway's start on the benchmark machine (class-loading log,
- * {@code -Xlog:class+load}), for objects a generator writes in a few lines.
+ * <p>Not with an {@code ObjectMapper}, nor with Vert.x's {@code JsonObject}, which in Quarkus decodes through that
+ * mapper: these are a few small fixed shapes, while creating Quarkus's mapper loaded about 600 classes and took about
+ * 0.4 s on the benchmark machine (class-loading log, {@code -Xlog:class+load}), at start-up or, created lazily, on an
+ * event loop at the first upstream error.
  */
 public final class GatewayJson {
 
@@ -60,6 +63,56 @@ public final class GatewayJson {
             json.writeEndArray();
             json.writeEndObject();
         }), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The {@code error} object of an upstream's OpenAI-format error body ({@code {"error":{"message":...,...}}}),
+     * its members that are strings (others null); null when the body is not a JSON object with an object
+     * {@code error}, or not JSON at all.
+     */
+    public static OpenAiError.Detail errorDetail(Buffer body) {
+        if (body.length() == 0) {
+            return null;
+        }
+        try (JsonParser json = FACTORY.createParser(body.getBytes())) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            OpenAiError.Detail detail = null;
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                if (json.nextToken() == JsonToken.START_OBJECT && "error".equals(name)) {
+                    detail = detail(json);
+                } else {
+                    json.skipChildren();
+                }
+            }
+            // Nothing may follow the object, as for any JSON document.
+            return json.nextToken() == null ? detail : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static OpenAiError.Detail detail(JsonParser json) throws IOException {
+        String message = null;
+        String type = null;
+        String param = null;
+        String code = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String name = json.currentName();
+            String text = json.nextToken() == JsonToken.VALUE_STRING ? json.getText() : null;
+            switch (name) {
+                case "message" -> message = text;
+                case "type" -> type = text;
+                case "param" -> param = text;
+                case "code" -> code = text;
+                default -> {
+                }
+            }
+            json.skipChildren();
+        }
+        return new OpenAiError.Detail(message, type, param, code);
     }
 
     private interface Writing {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
+import dev.surge.gateway.GatewayJson;
 import dev.surge.gateway.OpenAiError;
 import dev.surge.gateway.deployment.Deployment;
 import dev.surge.gateway.deployment.DeploymentBreaker;
@@ -18,8 +19,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * One attempt of a call on one deployment: waits for its turn in the deployment's pacer, passes its breaker,
@@ -228,10 +227,9 @@ final class UpstreamAttempt {
 
     private AttemptFailure weigh(int status, MultiMap headers, Buffer error) {
         RetryPolicy policy = service.retryPolicy;
-        JsonObject detail = errorObject(error);
-        String code = detail == null ? null : detail.getValue("code") instanceof String text ? text
-                : detail.getValue("type") instanceof String type ? type : null;
-        String message = detail == null || !(detail.getValue("message") instanceof String text) ? null : text;
+        OpenAiError.Detail detail = GatewayJson.errorDetail(error);
+        String code = detail == null ? null : detail.code() != null ? detail.code() : detail.type();
+        String message = detail == null ? null : detail.message();
         Duration serverDelay = policy.serverDelay(status, headers, Instant.now()).orElse(null);
         deployment.pacer().observe(status, headers, serverDelay);
         Optional<RetryPolicy.TooLarge> tooLarge = policy.tooLarge(status, message);
@@ -250,14 +248,5 @@ final class UpstreamAttempt {
         }
         end();
         listener.failed(this, failure);
-    }
-
-    private static JsonObject errorObject(Buffer body) {
-        try {
-            return body.length() == 0 ? null : new JsonObject(body).getValue("error") instanceof JsonObject error
-                    ? error : null;
-        } catch (DecodeException | ClassCastException e) {
-            return null;
-        }
     }
 }
