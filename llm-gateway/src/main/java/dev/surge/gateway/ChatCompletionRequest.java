@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -49,14 +48,14 @@ public record ChatCompletionRequest(String model, boolean stream, OptionalInt nu
      *
      * @throws InvalidRequestException if it is not a chat completion request the upstream could accept
      */
-    public static ChatCompletionRequest parse(Buffer body, JsonFactory factory) {
+    public static ChatCompletionRequest parse(Buffer body) {
         byte[] bytes = body.getBytes();
         // The parser checks the encoding only of the strings it reads, and the rest is forwarded as it came.
         if (!ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8)) {
             throw unparseable();
         }
         Fields fields;
-        try (JsonParser parser = factory.createParser(bytes)) {
+        try (JsonParser parser = GatewayJson.FACTORY.createParser(bytes)) {
             fields = Fields.read(parser, bytes);
         } catch (IOException e) {
             throw unparseable();

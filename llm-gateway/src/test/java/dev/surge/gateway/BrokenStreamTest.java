@@ -29,11 +29,7 @@ class BrokenStreamTest {
     @Test
     void endsStreamBrokenMidwayWithAnErrorEventWithoutRetrying() throws Exception {
         int before = BreakingUpstream.CALLS.get();
-        HttpRequest request = HttpRequest.newBuilder(chatCompletions)
-                .header("Authorization", "Bearer " + Fixtures.GATEWAY_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Fixtures.STREAM_REQUEST))
-                .build();
+        HttpRequest request = Fixtures.gatewayRequest(chatCompletions, Fixtures.STREAM_REQUEST);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<InputStream> response = http.send(request,

@@ -193,6 +193,6 @@ class ChatCompletionRequestTest {
     }
 
     private static ChatCompletionRequest parse(Buffer body) {
-        return ChatCompletionRequest.parse(body, MAPPER.getFactory());
+        return ChatCompletionRequest.parse(body);
     }
 }

@@ -79,7 +79,7 @@ public class GatewayRoutes {
         ChatCompletionRequest request;
         try {
             Buffer body = context.body().buffer();
-            request = ChatCompletionRequest.parse(body == null ? Buffer.buffer() : body, GatewayJson.FACTORY);
+            request = ChatCompletionRequest.parse(body == null ? Buffer.buffer() : body);
         } catch (InvalidRequestException e) {
             metrics.requestCompleted(GatewayMetrics.UNKNOWN_MODEL, "invalid_request", Duration.ZERO);
             context.response().putHeader(ChatCompletionService.ATTEMPTS_HEADER, "0");

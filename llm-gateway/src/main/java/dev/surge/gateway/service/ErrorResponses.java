@@ -19,17 +19,12 @@ import io.vertx.core.http.HttpServerResponse;
 @Singleton
 public class ErrorResponses {
 
-    /** The JSON of an error. */
-    public Buffer json(OpenAiError error) {
-        return GatewayJson.error(error);
-    }
-
     /** Ends the response with the error and {@code x-should-retry} as given; other headers are the caller's. */
     public void send(HttpServerResponse response, int status, boolean shouldRetry, OpenAiError error) {
         response.setStatusCode(status)
                 .putHeader("content-type", "application/json")
                 .putHeader("x-should-retry", Boolean.toString(shouldRetry))
-                .end(json(error));
+                .end(GatewayJson.error(error));
     }
 
     /** Ends the call with an upstream error answer: its status and body, and no further retries expected. */
@@ -45,7 +40,7 @@ public class ErrorResponses {
         } else {
             int status = failure.status();
             String type = status == 429 ? "rate_limit_error" : status >= 500 ? "api_error" : "invalid_request_error";
-            body = json(OpenAiError.of("The upstream answered " + status + ".", type, null, null));
+            body = GatewayJson.error(OpenAiError.of("The upstream answered " + status + ".", type, null, null));
         }
         response.putHeader("content-type", "application/json").putHeader("x-should-retry", "false").end(body);
     }
@@ -97,7 +92,7 @@ public class ErrorResponses {
 
     /** The last event of a stream whose upstream broke off after the caller got bytes. */
     Buffer streamInterruptedEvent() {
-        return Buffer.buffer("data: ").appendBuffer(json(OpenAiError.of(
+        return Buffer.buffer("data: ").appendBuffer(GatewayJson.error(OpenAiError.of(
                 "The upstream broke off the stream.", "api_error", null, "upstream_stream_interrupted")))
                 .appendString("\n\n");
     }

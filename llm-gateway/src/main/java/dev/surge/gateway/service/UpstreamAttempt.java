@@ -142,7 +142,7 @@ final class UpstreamAttempt {
         LOG.debugf("Attempt on %s failed (%s): %s", deployment.name(), reason, cause.getMessage());
         int status = timeout ? 504 : 502;
         String message = timeout ? "The upstream did not answer in time." : "The upstream could not be reached.";
-        Buffer error = service.errors.json(OpenAiError.of(message, "api_error", null, "upstream_" + reason));
+        Buffer error = GatewayJson.error(OpenAiError.of(message, "api_error", null, "upstream_" + reason));
         return new AttemptFailure(deployment, status, reason, MultiMap.caseInsensitiveMultiMap(), error, true, null,
                 System.nanoTime(), true, true, Optional.empty());
     }
