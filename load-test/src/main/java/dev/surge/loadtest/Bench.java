@@ -106,9 +106,13 @@ public final class Bench {
                 gatewayJava.addAll(BenchJfr.recordingOptions(recording));
             }
             URI proxy = processes.startGateway(gatewayJava);
-            bench.jitWarmUp(simulator, proxy);
+            // The floor under the gateway's overhead: needed by the gateway part only.
+            URI bare = options.parts().contains(BenchOptions.Part.GATEWAY)
+                    ? processes.startBareProxy(options.gatewayJavaOptions())
+                    : null;
+            bench.jitWarmUp(simulator, proxy, bare);
             if (options.parts().contains(BenchOptions.Part.GATEWAY)) {
-                gatewayPart = bench.gatewayOverhead(simulator, proxy);
+                gatewayPart = bench.gatewayOverhead(simulator, proxy, bare);
                 gateway = gatewayPart.figures();
             }
             if (options.parts().contains(BenchOptions.Part.STREAMING)) {
@@ -141,34 +145,43 @@ public final class Bench {
     }
 
     /**
-     * Unmeasured closed loops, direct then through the gateway (plain and streamed, without per-token delay), so
-     * that every measured window meets code the JIT has already compiled rather than an interpreter warming up.
+     * Unmeasured closed loops against each target in turn, so that every measured window meets code the JIT has
+     * already compiled rather than an interpreter warming up: direct and through the gateway three quarters of the
+     * time on plain requests, where the benchmark measures most, and a quarter on streams (without per-token delay);
+     * through the bare proxy ({@code bare}, null when not started) on plain requests only, all it is measured on.
+     * With 20 s for the simulator and the gateway together, the gateway's compiler threads were still busy in its
+     * closed-loop window, about 8 % of its CPU there; with 30 s each, under 1 %.
      */
-    private void jitWarmUp(URI simulator, URI gateway) throws IOException, InterruptedException {
+    private void jitWarmUp(URI simulator, URI gateway, URI bare) throws IOException, InterruptedException {
         if (options.jitWarmup().isZero()) {
             return;
         }
-        Console.info("== JIT warm-up (not measured): %d s direct, then through the gateway",
-                options.jitWarmup().toSeconds());
-        // Half of it for each target, three quarters of that on plain requests, where the benchmark measures most.
-        Duration plain = options.jitWarmup().multipliedBy(3).dividedBy(8);
-        Duration streamed = options.jitWarmup().dividedBy(8);
+        Console.info("== JIT warm-up (not measured): %d s each, direct, through the gateway%s",
+                options.jitWarmup().toSeconds(), bare == null ? "" : ", through the bare proxy");
+        Duration plain = options.jitWarmup().multipliedBy(3).dividedBy(4);
+        Duration streamed = options.jitWarmup().dividedBy(4);
         for (URI base : List.of(simulator, gateway)) {
             String key = base.equals(simulator) ? BenchProcesses.UPSTREAM_KEY : BenchProcesses.GATEWAY_KEY;
-            for (boolean stream : List.of(false, true)) {
-                byte[] request = chatRequest(base, key, stream);
-                BenchWindow discarded = new BenchWindow();
-                measure(discarded, window -> new BenchClosedLoop(http, base, request, options.connections(), window),
-                        discarded::result, stream ? streamed : plain, Duration.ZERO);
-            }
+            jitWarmUp(chatRequest(base, key, false), base, plain);
+            jitWarmUp(chatRequest(base, key, true), base, streamed);
+        }
+        if (bare != null) {
+            jitWarmUp(chatRequest(bare, BenchProcesses.GATEWAY_KEY, false), bare, options.jitWarmup());
         }
     }
 
-    /** Closed and open loop, each direct then through the gateway. */
-    private GatewayPart gatewayOverhead(URI simulator, URI gateway)
+    private void jitWarmUp(byte[] request, URI base, Duration length) throws IOException, InterruptedException {
+        BenchWindow discarded = new BenchWindow();
+        measure(discarded, window -> new BenchClosedLoop(http, base, request, options.connections(), window),
+                discarded::result, length, Duration.ZERO);
+    }
+
+    /** Closed and open loop, each direct, through the gateway, then through the bare proxy. */
+    private GatewayPart gatewayOverhead(URI simulator, URI gateway, URI bare)
             throws IOException, InterruptedException {
         byte[] direct = chatRequest(simulator, BenchProcesses.UPSTREAM_KEY, false);
         byte[] proxied = chatRequest(gateway, BenchProcesses.GATEWAY_KEY, false);
+        byte[] bared = chatRequest(bare, BenchProcesses.GATEWAY_KEY, false);
         int connections = options.connections();
         Console.info("== gateway overhead: closed loop, %d connections, %d s warm-up + %d s each", connections,
                 options.warmup().toSeconds(), options.measure().toSeconds());
@@ -177,11 +190,15 @@ public final class Bench {
         RunAt closedGateway = run("gateway",
                 window -> new BenchClosedLoop(http, gateway, proxied, connections, window));
         BenchReport.Run closedThrough = closedGateway.run();
+        BenchReport.Run closedBare = run("bare proxy",
+                window -> new BenchClosedLoop(http, bare, bared, connections, window)).run();
 
         Console.info("== gateway overhead: open loop, %d requests/s", options.rate());
         BenchReport.Run openDirect = run("direct", window -> new BenchOpenLoop(http, simulator, direct, options.rate(),
                 options.openConnections(), window)).run();
         BenchReport.Run openThrough = run("gateway", window -> new BenchOpenLoop(http, gateway, proxied, options.rate(),
+                options.openConnections(), window)).run();
+        BenchReport.Run openBare = run("bare proxy", window -> new BenchOpenLoop(http, bare, bared, options.rate(),
                 options.openConnections(), window)).run();
 
         BenchProc.Memory memory = BenchProc.memory(processes.pids().get(BenchReport.GATEWAY));
@@ -189,7 +206,8 @@ public final class Bench {
                 new BenchReport.Pair(openDirect, openThrough),
                 closedThrough.perSecond() / Math.max(1e-9, closedDirect.perSecond()),
                 openThrough.latencyMs().p50() - openDirect.latencyMs().p50(),
-                openThrough.latencyMs().p99() - openDirect.latencyMs().p99(), memory.rssMb(), memory.peakRssMb());
+                openThrough.latencyMs().p99() - openDirect.latencyMs().p99(), memory.rssMb(), memory.peakRssMb(),
+                BenchReport.BareProxy.of(closedDirect, closedBare, openDirect, openBare));
         return new GatewayPart(figures, closedGateway.from(), closedGateway.to());
     }
 

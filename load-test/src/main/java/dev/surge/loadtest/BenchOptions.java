@@ -20,8 +20,9 @@ import java.util.Set;
  * @param root the Surge checkout whose modules were built
  * @param out where the JSON, the logs and a JFR recording go
  * @param parts which parts run
- * @param jitWarmup unmeasured load, direct and through the gateway, before the first measured window, so that the
- *        JIT has compiled the hot paths of every process and the windows measure steady code
+ * @param jitWarmup unmeasured load against each target (direct, through the gateway, through the bare proxy) before
+ *        the first measured window, so that the JIT has compiled the hot paths of every process and the windows
+ *        measure steady code
  * @param warmup warm-up before each measured window of the gateway and streaming parts
  * @param measure length of each measured window of the gateway and streaming parts
  * @param connections connections of the closed loop
@@ -59,11 +60,12 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Du
                            [--connections N] [--rate RPS] [--open-connections N] [--streams N] [--per-token-ms MS]
                            [--users 1,2,4,...] [--agent-warmup-s S] [--agent-measure-s S] [--messages-per-task N]
                            [--jfr] [--gateway-java-opts "OPTS"] [--out DIR]
-              --quick               a smoke run: 5 s JIT warm-up, 1 s warm-up, 3 s windows, users 1,4,16
+              --quick               a smoke run: 5 s JIT warm-up a target, 1 s warm-up, 3 s windows, users 1,4,16
               --no-build            run what was built last (./bench only)
               --parts P,..          gateway, streaming and/or agent (default all three)
-              --jit-warmup-s S      unmeasured closed loop, direct then through the gateway, before the
-                                    first window, so that the JIT has compiled the hot paths (default 20)
+              --jit-warmup-s S      unmeasured closed loop against each target (direct, the gateway, the
+                                    bare proxy) before the first window, so that the JIT has compiled
+                                    the hot paths (default 30)
               --warmup-s, --measure-s   warm-up and window of each gateway/streaming run (default 5 and 15)
               --connections N       closed-loop connections (default 32)
               --rate RPS            open-loop requests per second (default 1000)
@@ -86,7 +88,7 @@ record BenchOptions(Path root, Path out, Set<Part> parts, Duration jitWarmup, Du
         boolean quick = Arrays.asList(args).contains("--quick");
         Path out = root.resolve("load-test/target/bench");
         Set<Part> parts = EnumSet.allOf(Part.class);
-        Duration jitWarmup = Duration.ofSeconds(quick ? 5 : 20);
+        Duration jitWarmup = Duration.ofSeconds(quick ? 5 : 30);
         Duration warmup = Duration.ofSeconds(quick ? 1 : 5);
         Duration measure = Duration.ofSeconds(quick ? 3 : 15);
         int connections = 32;

@@ -48,6 +48,15 @@ final class BenchProcesses implements AutoCloseable {
         return processes.startGateway(BenchReport.GATEWAY, simulator, config, javaOptions).url();
     }
 
+    /**
+     * The bare proxy ({@link BenchBareProxy}) in front of the simulator, with the gateway's {@code javaOptions} and
+     * the upstream key the gateway presents.
+     */
+    URI startBareProxy(List<String> javaOptions) throws IOException, InterruptedException {
+        return processes.startBareProxy(BenchReport.BARE_PROXY, simulator.url().resolve("/v1"), UPSTREAM_KEY,
+                javaOptions);
+    }
+
     /** A Temporal test server; answers its frontend address ({@code host:port}). */
     String startTemporal() throws IOException, InterruptedException {
         return processes.startTemporal();

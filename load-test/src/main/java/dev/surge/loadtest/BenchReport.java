@@ -24,6 +24,7 @@ final class BenchReport {
 
     /** The names under which processes' CPU is reported. */
     static final String GATEWAY = "llm-gateway";
+    static final String BARE_PROXY = "bare-proxy";
     static final String SIMULATOR = "llm-simulator";
     static final String AGENT_SERVICE = "agent-service";
     static final String TEMPORAL = "temporal";
@@ -101,7 +102,7 @@ final class BenchReport {
     /**
      * One measured window against one target.
      *
-     * @param target {@code direct} or {@code gateway}
+     * @param target {@code direct}, {@code gateway} or {@code bare proxy}
      * @param requests requests answered with success
      * @param failedByStatus other answers by status
      * @param errors requests without a complete answer
@@ -133,9 +134,29 @@ final class BenchReport {
      * @param addedP99Ms open loop: 99th percentile through the gateway minus direct
      * @param rssMb the gateway's resident memory after these runs
      * @param peakRssMb its high-water mark
+     * @param bareProxy the same loads through the bare proxy, the floor under the gateway's overhead
      */
     record Gateway(Pair closedLoop, Pair openLoop, double throughputRatio, double addedP50Ms, double addedP99Ms,
-            double rssMb, double peakRssMb) {
+            double rssMb, double peakRssMb, BareProxy bareProxy) {
+    }
+
+    /**
+     * The closed and open loop through {@link BenchBareProxy}: what a proxy on the gateway's Vert.x and Netty costs
+     * without any of the gateway's work.
+     *
+     * @param closedLoop fixed connections
+     * @param openLoop fixed rate
+     * @param throughputRatio closed-loop requests per second through the bare proxy over direct
+     * @param addedP50Ms open loop: median through the bare proxy minus direct
+     * @param addedP99Ms open loop: 99th percentile through the bare proxy minus direct
+     */
+    record BareProxy(Run closedLoop, Run openLoop, double throughputRatio, double addedP50Ms, double addedP99Ms) {
+
+        static BareProxy of(Run closedDirect, Run closedBare, Run openDirect, Run openBare) {
+            return new BareProxy(closedBare, openBare, closedBare.perSecond() / Math.max(1e-9, closedDirect.perSecond()),
+                    openBare.latencyMs().p50() - openDirect.latencyMs().p50(),
+                    openBare.latencyMs().p99() - openDirect.latencyMs().p99());
+        }
     }
 
     /** The same load direct and through the gateway. */
@@ -241,30 +262,36 @@ final class BenchReport {
         Gateway gateway = report.gateway();
         Pair closed = gateway.closedLoop();
         Pair open = gateway.openLoop();
-        out.printf("%n== Gateway overhead: llm-simulator without latency or limits, direct vs through llm-gateway%n");
+        BareProxy bare = gateway.bareProxy();
+        out.printf("%n== Gateway overhead: llm-simulator without latency or limits, direct vs through llm-gateway vs"
+                + " through a bare Vert.x proxy (the floor)%n");
         Table table = new Table();
-        table.row("", "direct", "through the gateway");
+        table.row("", "direct", "through the gateway", "through the bare proxy");
         table.row(String.format("closed loop, %d connections", report.settings().connections()));
-        table.row("  requests/s", count(closed.direct().perSecond()), String.format("%s (%.0f %% of direct)",
-                count(closed.gateway().perSecond()), 100 * gateway.throughputRatio()));
+        table.row("  requests/s", count(closed.direct().perSecond()), share(closed.gateway(), gateway.throughputRatio()),
+                share(bare.closedLoop(), bare.throughputRatio()));
         table.row("  latency p50 / p99 / max ms", latency(closed.direct().latencyMs()),
-                latency(closed.gateway().latencyMs()));
-        table.row("  failed", failed(closed.direct()), failed(closed.gateway()));
+                latency(closed.gateway().latencyMs()), latency(bare.closedLoop().latencyMs()));
+        table.row("  failed", failed(closed.direct()), failed(closed.gateway()), failed(bare.closedLoop()));
         table.row(String.format("open loop, %s requests/s", count(report.settings().rate())));
-        table.row("  requests/s", count(open.direct().perSecond()), count(open.gateway().perSecond()));
+        table.row("  requests/s", count(open.direct().perSecond()), count(open.gateway().perSecond()),
+                count(bare.openLoop().perSecond()));
         table.row("  latency p50 / p99 / max ms", latency(open.direct().latencyMs()),
-                latency(open.gateway().latencyMs()));
-        table.row("  added by the gateway p50 / p99 ms", "",
-                String.format("%+.2f / %+.2f", gateway.addedP50Ms(), gateway.addedP99Ms()));
-        table.row("  failed", failed(open.direct()), failed(open.gateway()));
+                latency(open.gateway().latencyMs()), latency(bare.openLoop().latencyMs()));
+        table.row("  added by the proxy p50 / p99 ms", "",
+                String.format("%+.2f / %+.2f", gateway.addedP50Ms(), gateway.addedP99Ms()),
+                String.format("%+.2f / %+.2f", bare.addedP50Ms(), bare.addedP99Ms()));
+        table.row("  failed", failed(open.direct()), failed(open.gateway()), failed(bare.openLoop()));
         table.row("CPU us per request, closed / open loop");
-        for (String process : List.of(GATEWAY, SIMULATOR, GENERATOR)) {
-            table.row("  " + process, process.equals(GATEWAY) ? "-" : cpuPair(closed.direct(), open.direct(), process),
-                    cpuPair(closed.gateway(), open.gateway(), process));
+        table.row("  the proxy", "-", cpuPair(closed.gateway(), open.gateway(), GATEWAY),
+                cpuPair(bare.closedLoop(), bare.openLoop(), BARE_PROXY));
+        for (String process : List.of(SIMULATOR, GENERATOR)) {
+            table.row("  " + process, cpuPair(closed.direct(), open.direct(), process),
+                    cpuPair(closed.gateway(), open.gateway(), process),
+                    cpuPair(bare.closedLoop(), bare.openLoop(), process));
         }
-        table.row("  other processes, cores busy", String.format("%.2f / %.2f", closed.direct().otherCores(),
-                open.direct().otherCores()), String.format("%.2f / %.2f", closed.gateway().otherCores(),
-                open.gateway().otherCores()));
+        table.row("  other processes, cores busy", otherCores(closed.direct(), open.direct()),
+                otherCores(closed.gateway(), open.gateway()), otherCores(bare.closedLoop(), bare.openLoop()));
         table.print(out);
         out.printf("llm-gateway: ready %.2f s after spawn; RSS %.0f MB after these runs (peak %.0f MB)%n",
                 report.readyMs().getOrDefault(GATEWAY, 0.0) / 1000, gateway.rssMb(), gateway.peakRssMb());
@@ -350,6 +377,14 @@ final class BenchReport {
 
     private static String cpuPair(Run closed, Run open, String process) {
         return cpu(closed, process) + " / " + cpu(open, process);
+    }
+
+    private static String share(Run run, double ratio) {
+        return String.format("%s (%.0f %% of direct)", count(run.perSecond()), 100 * ratio);
+    }
+
+    private static String otherCores(Run closed, Run open) {
+        return String.format("%.2f / %.2f", closed.otherCores(), open.otherCores());
     }
 
     private static String ms(AgentLevel level, String process) {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The processes of Surge stacks on loopback, each a separate JVM on a free port: a standalone Temporal test
- * server, llm-simulators, llm-gateways and agent-services, as many of each as a run needs, all stopped newest
- * first, by PID. The one launcher of the demo ({@link Stack}), the benchmark ({@link BenchProcesses}) and the
+ * server, llm-simulators, llm-gateways and agent-services, as many of each as a run needs, and the benchmark's bare
+ * proxy, all stopped newest first, by PID. The one launcher of the demo ({@link Stack}), the benchmark ({@link BenchProcesses}) and the
  * tests that kill processes: each Quarkus application can be killed (SIGKILL), terminated (SIGTERM) and
  * restarted on its ports with its settings.
  * <p>
@@ -31,6 +31,11 @@ final class SurgeProcesses implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration READY_PROBE_INTERVAL = Duration.ofMillis(10);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * {@link BenchBareProxy}, by name: this JVM has no Vert.x, so it cannot load that class (nor take its name from
+     * it); it is in this module's classes, on the proxy's class path.
+     */
+    private static final String BARE_PROXY_CLASS = "dev.surge.loadtest.BenchBareProxy";
     /** The AppCDS archive a Quarkus build writes into {@code target/quarkus-app} when asked to. */
     private static final String APP_CDS = "app-cds.jsa";
 
@@ -155,6 +160,24 @@ final class SurgeProcesses implements AutoCloseable {
         ManagedProcess temporal = launch("temporal", "temporal", command);
         temporal.awaitPortOpen(port, START_TIMEOUT);
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * The benchmark's {@link BenchBareProxy} called {@code name} in front of {@code upstream} ({@code .../v1}), on
+     * llm-gateway's own jars (its Vert.x and Netty) with {@code javaOptions}; answers its base URL once it listens.
+     */
+    URI startBareProxy(String name, URI upstream, String upstreamKey, List<String> javaOptions)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        Path gatewayApp = quarkusApp("llm-gateway");
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(javaOptions);
+        command.addAll(List.of("-cp", gatewayApp.resolve("lib/boot") + "/*" + File.pathSeparator
+                + gatewayApp.resolve("lib/main") + "/*" + File.pathSeparator + classesOf(SurgeProcesses.class),
+                BARE_PROXY_CLASS, Integer.toString(port), upstream.toString(), upstreamKey));
+        ManagedProcess proxy = launch(name, name, command);
+        proxy.awaitPortOpen(port, START_TIMEOUT);
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     /** An llm-simulator called {@code name} with {@code config} ({@code surge.simulator.*} settings). */

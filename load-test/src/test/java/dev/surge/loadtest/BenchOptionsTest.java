@@ -25,7 +25,7 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(ROOT);
 
         assertEquals(EnumSet.allOf(BenchOptions.Part.class), options.parts());
-        assertEquals(Duration.ofSeconds(20), options.jitWarmup());
+        assertEquals(Duration.ofSeconds(30), options.jitWarmup());
         assertEquals(Duration.ofSeconds(5), options.warmup());
         assertEquals(Duration.ofSeconds(15), options.measure());
         assertEquals(32, options.connections());
