@@ -15,10 +15,11 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The JSON the gateway writes itself, error bodies and the model list, written with Jackson's streaming generator,
- * and the upstream error bodies it reads; requests are read with the same factory ({@link ChatCompletionRequest#parse}).
+ * and the upstream error bodies it reads; requests are read with the same factory
+ * ({@link ChatCompletionRequest#parse}).
  *
  * <p>Not with an {@code ObjectMapper}, nor with Vert.x's {@code JsonObject}, which in Quarkus decodes through that
- * mapper: these are a few small fixed shapes, while creating Quarkus's mapper loaded about 600 classes and took about
+ * mapper: these are a few small fixed shapes, while creating Quarkus's mapper loaded about 650 classes and took about
  * 0.4 s on the benchmark machine (class-loading log, {@code -Xlog:class+load}), at start-up or, created lazily, on an
  * event loop at the first upstream error.
  */

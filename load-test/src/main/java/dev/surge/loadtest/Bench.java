@@ -181,7 +181,7 @@ public final class Bench {
             throws IOException, InterruptedException {
         byte[] direct = chatRequest(simulator, BenchProcesses.UPSTREAM_KEY, false);
         byte[] proxied = chatRequest(gateway, BenchProcesses.GATEWAY_KEY, false);
-        byte[] bared = chatRequest(bare, BenchProcesses.GATEWAY_KEY, false);
+        byte[] throughBare = chatRequest(bare, BenchProcesses.GATEWAY_KEY, false);
         int connections = options.connections();
         Console.info("== gateway overhead: closed loop, %d connections, %d s warm-up + %d s each", connections,
                 options.warmup().toSeconds(), options.measure().toSeconds());
@@ -191,22 +191,19 @@ public final class Bench {
                 window -> new BenchClosedLoop(http, gateway, proxied, connections, window));
         BenchReport.Run closedThrough = closedGateway.run();
         BenchReport.Run closedBare = run("bare proxy",
-                window -> new BenchClosedLoop(http, bare, bared, connections, window)).run();
+                window -> new BenchClosedLoop(http, bare, throughBare, connections, window)).run();
 
         Console.info("== gateway overhead: open loop, %d requests/s", options.rate());
         BenchReport.Run openDirect = run("direct", window -> new BenchOpenLoop(http, simulator, direct, options.rate(),
                 options.openConnections(), window)).run();
         BenchReport.Run openThrough = run("gateway", window -> new BenchOpenLoop(http, gateway, proxied, options.rate(),
                 options.openConnections(), window)).run();
-        BenchReport.Run openBare = run("bare proxy", window -> new BenchOpenLoop(http, bare, bared, options.rate(),
-                options.openConnections(), window)).run();
+        BenchReport.Run openBare = run("bare proxy", window -> new BenchOpenLoop(http, bare, throughBare,
+                options.rate(), options.openConnections(), window)).run();
 
-        BenchProc.Memory memory = BenchProc.memory(processes.pids().get(BenchReport.GATEWAY));
-        BenchReport.Gateway figures = new BenchReport.Gateway(new BenchReport.Pair(closedDirect, closedThrough),
+        BenchReport.Gateway figures = BenchReport.Gateway.of(new BenchReport.Pair(closedDirect, closedThrough),
                 new BenchReport.Pair(openDirect, openThrough),
-                closedThrough.perSecond() / Math.max(1e-9, closedDirect.perSecond()),
-                openThrough.latencyMs().p50() - openDirect.latencyMs().p50(),
-                openThrough.latencyMs().p99() - openDirect.latencyMs().p99(), memory.rssMb(), memory.peakRssMb(),
+                BenchProc.memory(processes.pids().get(BenchReport.GATEWAY)),
                 BenchReport.BareProxy.of(closedDirect, closedBare, openDirect, openBare));
         return new GatewayPart(figures, closedGateway.from(), closedGateway.to());
     }

@@ -59,7 +59,7 @@ final class BenchReport {
      * The options in force, as {@link BenchOptions} describes them.
      *
      * @param parts the parts that ran
-     * @param jitWarmupS unmeasured load before the first window, for the JIT
+     * @param jitWarmupS unmeasured load against each target before the first window, for the JIT
      * @param warmupS warm-up of each gateway and streaming window
      * @param measureS each gateway and streaming window
      * @param connections closed-loop connections
@@ -138,6 +138,12 @@ final class BenchReport {
      */
     record Gateway(Pair closedLoop, Pair openLoop, double throughputRatio, double addedP50Ms, double addedP99Ms,
             double rssMb, double peakRssMb, BareProxy bareProxy) {
+
+        static Gateway of(Pair closedLoop, Pair openLoop, BenchProc.Memory memory, BareProxy bareProxy) {
+            return new Gateway(closedLoop, openLoop, ratio(closedLoop.direct(), closedLoop.gateway()),
+                    addedP50(openLoop.direct(), openLoop.gateway()), addedP99(openLoop.direct(), openLoop.gateway()),
+                    memory.rssMb(), memory.peakRssMb(), bareProxy);
+        }
     }
 
     /**
@@ -153,10 +159,24 @@ final class BenchReport {
     record BareProxy(Run closedLoop, Run openLoop, double throughputRatio, double addedP50Ms, double addedP99Ms) {
 
         static BareProxy of(Run closedDirect, Run closedBare, Run openDirect, Run openBare) {
-            return new BareProxy(closedBare, openBare, closedBare.perSecond() / Math.max(1e-9, closedDirect.perSecond()),
-                    openBare.latencyMs().p50() - openDirect.latencyMs().p50(),
-                    openBare.latencyMs().p99() - openDirect.latencyMs().p99());
+            return new BareProxy(closedBare, openBare, ratio(closedDirect, closedBare), addedP50(openDirect, openBare),
+                    addedP99(openDirect, openBare));
         }
+    }
+
+    /** Requests per second through a proxy over direct. */
+    private static double ratio(Run direct, Run proxied) {
+        return proxied.perSecond() / Math.max(1e-9, direct.perSecond());
+    }
+
+    /** Median latency through a proxy minus direct. */
+    private static double addedP50(Run direct, Run proxied) {
+        return proxied.latencyMs().p50() - direct.latencyMs().p50();
+    }
+
+    /** 99th-percentile latency through a proxy minus direct. */
+    private static double addedP99(Run direct, Run proxied) {
+        return proxied.latencyMs().p99() - direct.latencyMs().p99();
     }
 
     /** The same load direct and through the gateway. */
@@ -268,8 +288,8 @@ final class BenchReport {
         Table table = new Table();
         table.row("", "direct", "through the gateway", "through the bare proxy");
         table.row(String.format("closed loop, %d connections", report.settings().connections()));
-        table.row("  requests/s", count(closed.direct().perSecond()), share(closed.gateway(), gateway.throughputRatio()),
-                share(bare.closedLoop(), bare.throughputRatio()));
+        table.row("  requests/s", count(closed.direct().perSecond()),
+                share(closed.gateway(), gateway.throughputRatio()), share(bare.closedLoop(), bare.throughputRatio()));
         table.row("  latency p50 / p99 / max ms", latency(closed.direct().latencyMs()),
                 latency(closed.gateway().latencyMs()), latency(bare.closedLoop().latencyMs()));
         table.row("  failed", failed(closed.direct()), failed(closed.gateway()), failed(bare.closedLoop()));

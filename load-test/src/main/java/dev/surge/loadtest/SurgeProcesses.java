@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * The processes of Surge stacks on loopback, each a separate JVM on a free port: a standalone Temporal test
  * server, llm-simulators, llm-gateways and agent-services, as many of each as a run needs, and the benchmark's bare
- * proxy, all stopped newest first, by PID. The one launcher of the demo ({@link Stack}), the benchmark ({@link BenchProcesses}) and the
- * tests that kill processes: each Quarkus application can be killed (SIGKILL), terminated (SIGTERM) and
- * restarted on its ports with its settings.
+ * proxy, all stopped newest first, by PID. The one launcher of the demo ({@link Stack}), the benchmark
+ * ({@link BenchProcesses}) and the tests that kill processes: each Quarkus application can be killed (SIGKILL),
+ * terminated (SIGTERM) and restarted on its ports with its settings.
  * <p>
  * Start-up is timed from just before the process is spawned to the first 200 of its {@code /q/health/ready} (on
  * the management port where the application has one), probed every {@link #READY_PROBE_INTERVAL}.
@@ -148,17 +148,12 @@ final class SurgeProcesses implements AutoCloseable {
 
     /** A Temporal test server as {@link #startTemporal()} starts it, with {@code javaOptions} too. */
     String startTemporal(List<String> javaOptions) throws IOException, InterruptedException {
-        int port = freePort();
-        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it), and this
-        // module's classes for the launcher class.
+        // agent-service's libraries plus the in-memory Temporal it keeps beside its package (not in it).
         Path agentApp = quarkusApp("agent-service");
-        List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g"));
-        command.addAll(javaOptions);
-        command.addAll(List.of("-cp", agentApp.resolve("lib/main") + "/*" + File.pathSeparator
-                + agentApp.resolveSibling("embedded-temporal") + "/*" + File.pathSeparator
-                + classesOf(TemporalTestServer.class), TemporalTestServer.class.getName(), Integer.toString(port)));
-        ManagedProcess temporal = launch("temporal", "temporal", command);
-        temporal.awaitPortOpen(port, START_TIMEOUT);
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        options.addAll(javaOptions);
+        int port = startMain("temporal", options, List.of(agentApp.resolve("lib/main"),
+                agentApp.resolveSibling("embedded-temporal")), TemporalTestServer.class.getName());
         return "127.0.0.1:" + port;
     }
 
@@ -168,16 +163,30 @@ final class SurgeProcesses implements AutoCloseable {
      */
     URI startBareProxy(String name, URI upstream, String upstreamKey, List<String> javaOptions)
             throws IOException, InterruptedException {
-        int port = freePort();
         Path gatewayApp = quarkusApp("llm-gateway");
+        int port = startMain(name, javaOptions, List.of(gatewayApp.resolve("lib/boot"), gatewayApp.resolve("lib/main")),
+                BARE_PROXY_CLASS, upstream.toString(), upstreamKey);
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Runs {@code mainClass}, one of this module's, as process {@code name} on the jars of {@code libraries} and this
+     * module's classes, with a free port and then {@code args} as its arguments; answers the port once it is open.
+     */
+    private int startMain(String name, List<String> javaOptions, List<Path> libraries, String mainClass,
+            String... args) throws IOException, InterruptedException {
+        int port = freePort();
+        StringBuilder classPath = new StringBuilder();
+        for (Path library : libraries) {
+            classPath.append(library).append("/*").append(File.pathSeparator);
+        }
+        classPath.append(classesOf(SurgeProcesses.class));
         List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(javaOptions);
-        command.addAll(List.of("-cp", gatewayApp.resolve("lib/boot") + "/*" + File.pathSeparator
-                + gatewayApp.resolve("lib/main") + "/*" + File.pathSeparator + classesOf(SurgeProcesses.class),
-                BARE_PROXY_CLASS, Integer.toString(port), upstream.toString(), upstreamKey));
-        ManagedProcess proxy = launch(name, name, command);
-        proxy.awaitPortOpen(port, START_TIMEOUT);
-        return URI.create("http://127.0.0.1:" + port);
+        command.addAll(List.of("-cp", classPath.toString(), mainClass, Integer.toString(port)));
+        command.addAll(List.of(args));
+        launch(name, name, command).awaitPortOpen(port, START_TIMEOUT);
+        return port;
     }
 
     /** An llm-simulator called {@code name} with {@code config} ({@code surge.simulator.*} settings). */

@@ -67,9 +67,7 @@ final class Relay {
                 // The whole answer is here: end the caller's response with it, and the attempt, without waiting
                 // for the upstream's end (which the attempt, no longer live, then ignores).
                 remaining = 0;
-                attempt.end();
-                response.end(chunk);
-                listener.relayed(promptTokens());
+                finish(chunk);
                 return;
             }
             if (remaining > 0) {
@@ -96,11 +94,20 @@ final class Relay {
             if (!attempt.live()) {
                 return;
             }
-            attempt.end();
             commit(upstream);
-            response.end();
-            listener.relayed(promptTokens());
+            finish(null);
         });
+    }
+
+    /** The answer is all relayed: ends the attempt and the caller's response, with {@code lastBytes} if any. */
+    private void finish(Buffer lastBytes) {
+        attempt.end();
+        if (lastBytes == null) {
+            response.end();
+        } else {
+            response.end(lastBytes);
+        }
+        listener.relayed(promptTokens());
     }
 
     private void commit(HttpClientResponse upstream) {
